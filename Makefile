@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint bench clean-index
+
+run: $(STAMP)
+	$(BIN)/assistant chat
+
+test: $(STAMP)
+	$(BIN)/ruff check assistant tests bench
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+# torch first, from the CPU build on local disk: anything that pulls torch later finds it installed
+# instead of fetching several GB of CUDA packages.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check assistant tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_pipeline.py
+
+clean-index:
+	rm -rf index/store-* index/CURRENT index/cache

@@ -1,0 +1,175 @@
+"""The extractive answerer: a short direct answer, the sentence it rests on quoted, numbered
+citations; a plain refusal when the sources do not hold the answer; every source listed when
+several give different figures. Every number it prints comes from a cited paragraph."""
+
+from __future__ import annotations
+
+import re
+
+from .extract import Candidate, Extractor
+from .question import Places, Question
+from .schema import Answer, Citation, Hit, Paragraph
+
+ACCEPT = 0.55  # share of the question's focus that must surround an answer
+RELATED = 0.3  # below this a paragraph is not even worth showing as related
+TIE = 0.08  # candidates this close to the best are alternative answers
+_ENTITY = {
+    "organisation": re.compile(
+        r"[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?(?:有限公司|公司|基金会|医院|大学|学院|中学|小学|商会|集团|研究院|中心|联盟|协会|局|厅|委员会|合作社|工作组|工作队)"
+    ),
+}
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, extractor: Extractor) -> None:
+        self.extractor = extractor
+
+    def answer(self, question: Question, hits: list[Hit], *, asked: str) -> Answer:
+        candidates = self.extractor.candidates(question, hits)
+        accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
+        if not accepted:
+            return self._refuse(question, candidates, hits, asked)
+        best = accepted[0]
+        rivals = self._different_sources(question, accepted)
+        if len(rivals) > 1:
+            return self._several(question, rivals, asked)
+        return self._single(question, best, asked)
+
+    def _single(self, question: Question, best: Candidate, asked: str) -> Answer:
+        sources = _Sources()
+        n = sources.cite(best.paragraph, best.figure.text if best.figure else "")
+        if best.figure is not None:
+            direct = f"答：{best.figure.text}。"
+            figures = [best.figure.text]
+        else:
+            entity = _entity(question, best.sentence, self.extractor.places)
+            direct = f"答：{entity}。" if entity else "答：据资料记载，"
+            figures = []
+            if entity:
+                sources.highlight(n, entity)
+        quote = f"依据：“{_trim(best.sentence, best.figure.text if best.figure else '')}”[{n}]"
+        text = f"{direct}\n{quote}\n\n{sources.render()}"
+        return Answer(asked, question.text, text, False, sources.citations, figures)
+
+    def _several(self, question: Question, rivals: list[Candidate], asked: str) -> Answer:
+        sources = _Sources()
+        lines = ["资料中不同来源给出了各自的数字，分别列出："]
+        figures = []
+        for c in rivals:
+            n = sources.cite(c.paragraph, c.figure.text if c.figure else "")
+            who = "、".join(c.subject) or c.paragraph.article
+            figure = f"{c.figure.text}，" if c.figure else ""
+            lines.append(f"- {who}：{figure}“{_trim(c.sentence, c.figure.text if c.figure else '')}”[{n}]")
+            if c.figure:
+                figures.append(c.figure.text)
+        text = "\n".join(lines) + f"\n\n{sources.render()}"
+        return Answer(asked, question.text, text, False, sources.citations, figures)
+
+    def _refuse(self, question: Question, candidates: list[Candidate], hits: list[Hit], asked: str) -> Answer:
+        sources = _Sources()
+        lines = ["资料中没有找到这个问题的答案。"]
+        related = [c for c in candidates if c.coverage >= RELATED][:2]
+        if related:
+            lines.append("相关内容（并非所问）：")
+            seen = set()
+            for c in related:
+                if c.sentence in seen:
+                    continue
+                seen.add(c.sentence)
+                n = sources.cite(c.paragraph)
+                lines.append(f"- “{_trim(c.sentence, '')}”[{n}]")
+        text = "\n".join(lines) + (f"\n\n{sources.render()}" if sources.citations else "")
+        return Answer(asked, question.text, text, True, sources.citations, [])
+
+    @staticmethod
+    def _different_sources(question: Question, accepted: list[Candidate]) -> list[Candidate]:
+        """Alternative answers from different places, when the question names none."""
+        if question.places or not question.wants_figure:
+            return []
+        best = accepted[0]
+        picked: list[Candidate] = []
+        for c in accepted:
+            if c.score < best.score - TIE or not c.subject:
+                continue
+            if any(set(c.subject) & set(p.subject) or c.paragraph == p.paragraph and c.sentence == p.sentence
+                   for p in picked):
+                continue
+            picked.append(c)
+        if len({p.figure.value for p in picked if p.figure}) < 2:
+            return []
+        return picked[:4]
+
+
+class _Sources:
+    """Numbered citations, one per paragraph, in the order they are first used."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+
+    def cite(self, paragraph: Paragraph, highlight: str = "") -> int:
+        for c in self.citations:
+            if c.paragraph_id == paragraph.paragraph_id:
+                return c.number
+        number = len(self.citations) + 1
+        self.citations.append(Citation(number, paragraph.paragraph_id, paragraph.source_file, paragraph.article,
+                                       paragraph.section, paragraph.text, highlight))
+        return number
+
+    def highlight(self, number: int, phrase: str) -> None:
+        c = self.citations[number - 1]
+        self.citations[number - 1] = Citation(c.number, c.paragraph_id, c.source_file, c.article, c.section,
+                                              c.text, phrase)
+
+    def render(self) -> str:
+        lines = ["来源："]
+        for c in self.citations:
+            where = f"《{c.article}》" + (f"·{c.section}" if c.section else "")
+            lines.append(f"[{c.number}] {where}｜{c.source_file}｜{c.paragraph_id}")
+        return "\n".join(lines)
+
+
+def _trim(sentence: str, keep: str, limit: int = 140) -> str:
+    """Quote long sentences around the part that matters, marking cuts with ……"""
+    sentence = sentence.strip()
+    if len(sentence) <= limit:
+        return sentence
+    at = sentence.find(keep) if keep else 0
+    at = max(at, 0)
+    start = max(0, min(at - limit // 2, len(sentence) - limit))
+    piece = sentence[start: start + limit]
+    return ("……" if start > 0 else "") + piece + ("……" if start + limit < len(sentence) else "")
+
+
+_ROLE_NAME = re.compile(
+    r"(?:副组长|组长|书记|县长|主任|干部|摄影家|患者|记者|通讯员|专家|队长|院长|校长|局长)"
+    r"([\u4e00-\u9fff]{2,4}?)(?=的|说|坦言|回忆|表示|介绍|这样|[，,。、“\s]|$)"
+)
+_PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
+
+
+def _entity(question: Question, sentence: str, places: Places) -> str:
+    """The name a who/where/which/what-is-it-called question asks for, when the sentence makes it plain."""
+    asked_text = question.text
+    if question.asks == "person":
+        for m in _ROLE_NAME.finditer(sentence):
+            if m.group(1) not in asked_text and m.group(1) not in places.aliases:
+                return m.group(1)
+    if question.asks in ("organisation", "person"):
+        for m in _ENTITY["organisation"].finditer(sentence):
+            name = re.sub(r"^(与|和|同|由|在|是|为|向|经|让|给|帮助|携手|联合|邀请|协调)", "", m.group(0))
+            if name not in asked_text:
+                return name
+    if question.asks == "place":
+        named = [p for p in places.find(sentence) if p not in question.places and p not in asked_text]
+        if named:
+            deepest = max(named, key=lambda p: len(places.lineage(p)))
+            at = sentence.find(deepest)
+            suffix = _PLACE_SUFFIX.match(sentence[at + len(deepest):]) if at >= 0 else None
+            return deepest + (suffix.group(0) if suffix else "")
+    if re.search(r"叫什么|名称|名字|称为|叫做", asked_text):
+        for m in re.finditer(r"“([^”]{2,30})”", sentence):
+            if m.group(1) not in asked_text:
+                return f"“{m.group(1)}”"
+    return ""

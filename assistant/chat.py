@@ -1,0 +1,143 @@
+"""Conversations: follow-up questions (那安徽呢？ 签约资金呢？ 同比增长了多少？) are rewritten
+into standalone questions against the conversation so far; each conversation keeps its own turns.
+`Assistant` wires the stages together: question → retrieval → answer."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+from .answer import ExtractiveAnswerer
+from .config import MAX_QUESTION_CHARS, Settings
+from .extract import Extractor
+from .index import HybridIndex, open_index
+from .question import Places, Question, analyse
+from .retrieve import HybridRetriever
+from .schema import Answer
+
+# Words that refine the previous question rather than ask a new one.
+_RELATIONAL = {"同比", "环比", "增长", "增幅", "下降", "减少", "提高", "其中", "比例", "占比", "合计", "总共",
+               "一共", "分别", "它", "他们", "这个", "其", "那", "这些", "相比", "比", "去年", "今年"}
+_RELATIONAL_RE = re.compile("|".join(sorted(_RELATIONAL, key=len, reverse=True)))
+_LEAD = re.compile(r"^(那么|那个|那|还有|另外|再问一下|请问|然后)")
+_TAIL = re.compile(r"(是|有|为|达到?)?(多少|几)[个家项名人次元万亿场所户条种位]*[？?。!！\s]*$|[？?。!！\s]+$")
+
+
+class QuestionError(ValueError):
+    """A question the assistant will not take; the message tells the user why."""
+
+
+def check_question(text: object) -> str:
+    if not isinstance(text, str):
+        raise QuestionError("问题必须是文字")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise QuestionError("问题里有控制字符，请删除后再问")
+    text = text.strip()
+    if not text:
+        raise QuestionError("问题是空的，请输入要问的内容")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"问题太长（{len(text)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内")
+    return text
+
+
+@dataclass
+class Turn:
+    asked: str
+    standalone: str
+    question: Question
+    answer: Answer
+
+
+@dataclass
+class Conversation:
+    turns: list[Turn] = field(default_factory=list)
+
+    def previous(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+def resolve_followup(text: str, previous: Question | None, current: Question, places: Places) -> str:
+    """Rewrite an elliptical follow-up into a standalone question, or return it unchanged."""
+    if previous is None:
+        return text
+    core = _LEAD.sub("", text.strip()).rstrip("？?。 ")
+    ends_with_ne = core.endswith("呢")
+    core = core.removesuffix("呢").strip()
+    own_focus = [w for w in current.focus if _RELATIONAL_RE.sub("", w)]
+    if ends_with_ne and current.places and not own_focus:
+        return _swap_places(previous, current.places, places)  # 那安徽呢？
+    if ends_with_ne and not current.places:
+        return _swap_focus(previous, core)  # 签约资金呢？
+    if ends_with_ne:
+        return f"{core}{'是多少' if previous.wants_figure else ''}？"  # 那安徽的就业人数呢？
+    if not current.places and not own_focus:
+        return _TAIL.sub("", previous.text) + text.strip()  # 同比增长了多少？
+    return text
+
+
+def _swap_places(previous: Question, new_places: list[str], places: Places) -> str:
+    text = previous.text
+    if not previous.places:
+        return "".join(new_places) + text
+    for old, new in zip(previous.places, new_places):
+        names = sorted((a for a, c in places.aliases.items() if c == old and a in text), key=len, reverse=True)
+        if names:
+            text = text.replace(names[0], new, 1)
+    return text
+
+
+def _swap_focus(previous: Question, core: str) -> str:
+    """Replace the word of the previous question that the new one stands in for: 公务员岗位 →
+    事业单位岗位 (they share 岗位); with nothing alike, ask the new thing of the same subject."""
+    text = previous.text
+    for term in sorted(previous.focus, key=len, reverse=True):
+        if len(term) >= 2 and term in text and _share_bigram(term, core):
+            return text.replace(term, core, 1)
+    subject = "".join(previous.places)
+    time_words = "".join(re.findall(r"\d+年(?:来)?", text))
+    return f"{subject}{time_words}{core}是多少？"
+
+
+def _share_bigram(a: str, b: str) -> bool:
+    return any(a[i: i + 2] in b for i in range(len(a) - 1))
+
+
+class Assistant:
+    """Answers questions over one index; stateless apart from the conversations it is given."""
+
+    def __init__(self, settings: Settings, index: HybridIndex | None = None) -> None:
+        self.settings = settings
+        self.index = index or open_index(settings)
+        self.places = Places.load()
+        self.retriever = HybridRetriever(self.index, settings)
+        self.answerer = ExtractiveAnswerer(Extractor(self.index, self.places))
+        self._lock = threading.Lock()  # the embedding engine is not re-entrant
+
+    def analyse(self, text: str) -> Question:
+        return analyse(text, self.index.tokenizer, self.places)
+
+    def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
+        started = time.perf_counter()
+        asked = check_question(text)
+        conversation = conversation if conversation is not None else Conversation()
+        previous = conversation.previous()
+        current = self.analyse(asked)
+        standalone = resolve_followup(asked, previous.question if previous else None, current, self.places)
+        question = current if standalone == asked else self.analyse(standalone)
+        # 西藏 in a Tibetan daily names no particular source: only other places constrain
+        question.places = [p for p in question.places if p not in self.answerer.extractor.home]
+        query = " ".join([question.text, *question.places])
+        with self._lock:
+            hits = self.retriever.search(query, terms=question.places)
+            timings = dict(self.retriever.last_timings)
+        t0 = time.perf_counter()
+        answer = self.answerer.answer(question, hits, asked=asked)
+        timings["answer_ms"] = (time.perf_counter() - t0) * 1000
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        answer.hits = hits
+        answer.timings_ms = timings
+        conversation.turns.append(Turn(asked, standalone, question, answer))
+        return answer

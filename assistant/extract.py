@@ -1,0 +1,228 @@
+"""Find the sentence and the figure that answer a question among retrieved paragraphs.
+
+A figure is scored by how much of the question's focus (IDF-weighted words) surrounds it at
+three distances — its list item (split at 、，), its clause, its sentence — plus the paragraph's
+article and section. Whose figure it is (a place the question names) is a hard constraint:
+a sentence about 湖北 never answers a question about 湖南.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .figures import find_figures
+from .index import HybridIndex
+from .question import Places, Question
+from .schema import Figure, Hit, Paragraph
+from .text import normalise, sentences
+
+_ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
+_COMPATIBLE = {
+    "money": {"money"},
+    "people": {"people"},
+    "count": {"count", "people"},
+    "percent": {"percent"},
+    "date": {"date"},
+    "duration": {"duration"},
+    "measure": {"measure", "count"},
+    "growth": {"percent", "measure", "money", "people", "count", "number"},
+    "number": {"money", "people", "count", "percent", "measure", "number"},
+}
+_SAME_UNIT = {"名": "人", "位": "人"}
+
+
+@dataclass
+class Candidate:
+    paragraph: Paragraph
+    sentence: str  # as printed
+    figure: Figure | None
+    score: float
+    coverage: float  # share of the question's focus found around the answer (0..1)
+    subject: tuple[str, ...]  # places the sentence speaks of, for telling sources apart
+    rank: int  # retrieval rank of its paragraph
+
+
+class Extractor:
+    def __init__(self, index: HybridIndex, places: Places) -> None:
+        self.index = index
+        self.places = places
+        self._articles = {(a.source_file, a.title): a for a in index.articles}
+        n = max(len(index.paragraphs), 1)
+        vocab = index.bm25.vocab_dict
+        indptr = getattr(index.bm25, "scores", {}).get("indptr")
+        self._df = {}
+        if indptr is not None:
+            counts = indptr[1:] - indptr[:-1]
+            self._df = {token: int(counts[i]) for token, i in vocab.items() if i < len(counts)}
+        self._max_idf = math.log(1 + n)
+        self._n = n
+        self.home = self.home_places()
+
+    def idf(self, term: str) -> float:
+        df = self._df.get(term)
+        if df is None:
+            return self._max_idf
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, focus: list[str], scopes: list[tuple[str, float]]) -> tuple[float, bool]:
+        """Share of the focus found, each word credited by the nearest scope that holds it
+        (for a figure: item 1.0, clause 0.85, sentence 0.7, paragraph and article 0.55); and
+        whether a weighty word sits at credit ≥ 0.7 (a figure with no anchor there is a guess)."""
+        if not focus:
+            return 0.0, False
+        total = got = 0.0
+        anchored = False
+        for term in focus:
+            weight = self.idf(term)
+            total += weight
+            best = 0.0
+            for scope, credit in scopes:
+                if term in scope:
+                    best = max(best, credit)
+                elif len(term) >= 3 and any(term[i: i + 2] in scope for i in range(len(term) - 1)):
+                    best = max(best, 0.4 * credit)  # 签约的资金 / 签约资金
+            got += weight * best
+            anchored = anchored or (best >= 0.7 and weight >= 0.25 * self._max_idf)
+        return (got / total if total else 0.0), anchored
+
+    def candidates(self, question: Question, hits: list[Hit]) -> list[Candidate]:
+        found = []
+        for hit in hits:
+            context = self._context(hit.paragraph)
+            for sentence in sentences(hit.paragraph.text):
+                plain = normalise(sentence)
+                place_fit = self._place_fit(question, plain, hit.paragraph, context)
+                if place_fit is None:
+                    continue
+                if question.wants_figure:
+                    found.extend(self._figure_candidates(question, hit, sentence, plain, context, place_fit))
+                else:
+                    found.append(self._sentence_candidate(question, hit, sentence, plain, context, place_fit))
+        return sorted(found, key=lambda c: -c.score)
+
+    def _figure_candidates(self, question, hit, sentence, plain, context, place_fit):
+        out = []
+        figures = find_figures(plain)
+        clause_spans = _clause_spans(plain)
+        subject = self._subject(plain, hit.paragraph, context)
+        for figure in figures:
+            if figure.kind not in _COMPATIBLE[question.asks]:
+                continue
+            item = _item_around(plain, figure)
+            clause = _clause_around(plain, figure, clause_spans, figures)
+            coverage, anchored = self.coverage(
+                question.focus, [(item, 1.0), (clause, 0.85), (plain, 0.7), (context, 0.55)])
+            if not anchored:
+                coverage *= 0.6
+            score = coverage + place_fit + 0.05 / hit.rank
+            if question.unit:
+                got = _SAME_UNIT.get(figure.unit, figure.unit)
+                score += 0.15 if got == _SAME_UNIT.get(question.unit, question.unit) else -0.2
+            if question.asks == "growth" and figure.kind == "percent":
+                score += 0.05
+            if question.years and not any(y in plain or y in context for y in question.years):
+                score -= 0.2
+            out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank))
+        return out
+
+    def _sentence_candidate(self, question, hit, sentence, plain, context, place_fit):
+        coverage, anchored = self.coverage(question.focus, [(plain, 1.0), (context, 0.6)])
+        coverage = coverage if anchored else coverage * 0.6
+        score = coverage + place_fit + 0.05 / hit.rank
+        return Candidate(hit.paragraph, sentence, None, score, coverage,
+                         self._subject(plain, hit.paragraph, context), hit.rank)
+
+    def _context(self, paragraph: Paragraph) -> str:
+        article = self._articles.get((paragraph.source_file, paragraph.article))
+        parts = [paragraph.article, paragraph.section]
+        if article is not None:
+            parts += [article.kicker, article.subtitle]
+        return normalise(" ".join(p for p in parts if p)) + " " + paragraph.search_text
+
+    def _place_fit(self, question: Question, sentence: str, paragraph: Paragraph, context: str) -> float | None:
+        """0 when the text is about the asked place; None (rejected) when it is about another
+        place of the same rank; a penalty when it names no place at all."""
+        if not question.places:
+            return 0.0
+        fit = 0.0
+        for asked in question.places:
+            for scope in (sentence, context):
+                named = [p for p in self.places.find(scope) if p not in self.home or p == asked]
+                if any(self.places.covers(asked, p) for p in named):
+                    break
+                if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
+                    return None
+            else:
+                fit -= 0.35
+        return fit
+
+    def _rivals(self, asked: str, named: str) -> bool:
+        """湖南 vs 岳阳's neighbour 安徽: places whose top-level regions differ."""
+        a, b = self.places.lineage(asked)[-1], self.places.lineage(named)[-1]
+        return a != b and a not in self.home and b not in self.home
+
+    def _subject(self, sentence: str, paragraph: Paragraph, context: str) -> tuple[str, ...]:
+        """Whose figure this is, at the broadest rank below the home region: 芜湖 → 安徽."""
+        for scope in (sentence, context):
+            named = [p for p in self.places.find(scope) if p not in self.home]
+            tops = [self._top(p) for p in named]
+            outside = [t for t in tops if self.places.lineage(t)[-1] not in self.home]
+            tops = outside or [t for t in tops if t not in self.home] or named
+            if tops:
+                return tuple(dict.fromkeys(tops))
+        return ()
+
+    def _top(self, place: str) -> str:
+        chain = self.places.lineage(place)
+        below_home = [p for p in chain if p not in self.home]
+        return below_home[-1] if below_home else place
+
+    def home_places(self) -> set[str]:
+        """Places named in most articles (西藏 in a Tibetan daily) tell no source apart."""
+        counts: dict[str, int] = {}
+        texts: dict[tuple[str, str], str] = {}
+        for p in self.index.paragraphs:
+            key = (p.source_file, p.article)
+            texts[key] = texts.get(key, "") + p.search_text
+        for text in texts.values():
+            for place in self.places.find(text):
+                counts[place] = counts.get(place, 0) + 1
+        return {p for p, c in counts.items() if c >= max(2, 0.5 * len(texts))}
+
+
+def _clause_spans(sentence: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"[，,；;]", sentence):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(sentence)))
+    return spans
+
+
+def _item_around(sentence: str, figure: Figure) -> str:
+    """The list item holding the figure: "引进企业71家", "15个公务员岗位"."""
+    left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, figure.start)), default=0)
+    after = next(_ITEM_SPLIT.finditer(sentence, figure.end), None)
+    right = after.start() if after else len(sentence)
+    # "每年提供15个公务员岗位、60个事业单位岗位": items that start with their figure share the
+    # lead ("每年提供"), so the first item's lead says nothing about its own figure.
+    if after is not None and after.group(0) == "、" and re.match(r"[近约超逾]?\d", sentence[after.end():]):
+        left = figure.start
+    return sentence[left:right]
+
+
+def _clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:
+    """The clause holding the figure; for "…分别增长10.82%和26.43%" the clause it refers back to."""
+    index = next((i for i, (s, e) in enumerate(spans) if s <= figure.start < e), 0)
+    start, end = spans[index]
+    clause = sentence[start:end]
+    if "分别" in clause:
+        mine = [f for f in figures if start <= f.start < end]
+        if len(mine) > 1 and figure in mine:
+            k = mine.index(figure)
+            earlier = [sentence[s:e] for s, e in spans[:index] if find_figures(sentence[s:e])]
+            if len(earlier) >= len(mine):
+                return earlier[len(earlier) - len(mine) + k] + " " + clause
+    return clause

@@ -1,0 +1,165 @@
+"""Figures in Chinese text: find them with their unit and qualifier, normalise their value.
+
+"1.54万人次" → 15400 人次; "80.7亿元" → 8.07e9 元; "三千" → 3000; "近600人" keeps 近.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .schema import Figure
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_LARGE = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+
+UNIT_KINDS: dict[str, str] = {}
+for _kind, _units in {
+    "money": "元 美元",
+    "people": "人次 人 名 位",
+    "percent": "% 个百分点",
+    "duration": "个月 小时 分钟 年 天 周",
+    "measure": "平方公里 平方米 公里 千米 厘米 毫米 米 公斤 千克 吨 克 亩 千瓦 兆瓦 级 倍 度",
+    "count": "场次 罐 个 家 项 场 次 所 户 条 种 批 份 件 套 台 辆 头 只 座 间 支 届 期 篇 处 类 组 张 本 棵 株 枚 句 篇 轮 站 村 县 省",
+}.items():
+    for _u in _units.split():
+        UNIT_KINDS[_u] = _kind
+_UNIT_ALT = "|".join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))
+
+PRE_QUALIFIERS = ("将近", "超过", "多达", "高达", "不足", "不到", "近", "约", "超", "逾", "仅", "共", "累计")
+# Only qualifiers that change what the figure claims are kept in Figure.qualifier.
+_MEANINGFUL_PRE = {"将近": "近", "近": "近", "约": "约", "超过": "超", "超": "超", "逾": "超", "不足": "不足", "不到": "不足"}
+_PRE = "|".join(map(re.escape, PRE_QUALIFIERS))
+
+_FIGURE = re.compile(
+    rf"(?P<pre>{_PRE})?"
+    rf"(?P<num>\d+(?:[.,]\d+)*|[{CN_NUMERAL}]+)"
+    r"(?P<mag>(?:[十百千万亿])*)"
+    r"(?P<suf>余|多)?"
+    rf"(?P<unit>{_UNIT_ALT}|％)?"
+    r"(?P<post>以上|以下|左右|余)?"
+)
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[12]\d|3[01]|0?[1-9])日)?)?"
+                   r"|(?P<m2>1[0-2]|0?[1-9])月(?P<d2>[12]\d|3[01]|0?[1-9])日")
+
+
+def chinese_to_number(text: str) -> float | None:
+    """三千 → 3000, 两万 → 20000, 十一 → 11, 一百零五 → 105, 1.54万 → 15400."""
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", text.replace(",", ""))
+    if m:
+        value = float(m.group(1))
+        for ch in m.group(2):
+            value *= _SMALL.get(ch, 1) * _LARGE.get(ch, 1)
+        return value
+    if any(ch not in CN_NUMERAL for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _SMALL:
+            section += (1 if digit is None else digit) * _SMALL[ch]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            if section == 0 and total == 0:
+                return None
+            total = (total + section) * _LARGE[ch]
+            section, digit = 0, None
+    if len(text) > 1 and all(c in _DIGITS for c in text):  # 二〇二五 reads digit by digit
+        return float("".join(str(_DIGITS[c]) for c in text))
+    return float(total + section + (digit or 0))
+
+
+def find_figures(text: str, *, bare_numerals: bool = False) -> list[Figure]:
+    """Every figure in `text`, in order: dates, amounts, counts and measures.
+
+    Chinese numerals count only with a unit ("三年", not "一路") unless `bare_numerals`.
+    """
+    figures: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+    for m in _DATE.finditer(text):
+        y, mo, d = m.group("y"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
+        value = float(f"{int(y or 0):04d}{int(mo or 0):02d}{int(d or 0):02d}")
+        figures.append(Figure(m.group(0), value, "日期", "date", "", m.start(), m.end()))
+        taken.append(m.span())
+    for m in _FIGURE.finditer(text):
+        if any(s <= m.start("num") < e for s, e in taken):
+            continue
+        figure = _figure_from_match(text, m, bare_numerals)
+        if figure is not None:
+            figures.append(figure)
+    return sorted(figures, key=lambda f: f.start)
+
+
+def _figure_from_match(text: str, m: re.Match, bare_numerals: bool) -> Figure | None:
+    num, mag, unit = m.group("num"), m.group("mag"), m.group("unit") or ""
+    if unit == "％":
+        unit = "%"
+    chinese = not num[0].isdigit()
+    if chinese:
+        # Chinese numerals only count when they measure something ("三年", "两万人"), never
+        # in words like "一路" or ordinals like "第十一批".
+        if (not unit and not bare_numerals) or (num == "一" and not mag and not bare_numerals) or text[m.start("num") - 1: m.start("num")] == "第":
+            return None
+        if unit in ("年",) and m.start("num") > 0 and text[m.start("num") - 1] in "今去明前后":
+            return None
+    elif text[m.start("num") - 1: m.start("num")] == "第":
+        return None
+    value = chinese_to_number(num.replace(",", "") + mag)
+    if value is None:
+        return None
+    if unit == "个百分点":
+        kind = "percent"
+    else:
+        kind = UNIT_KINDS.get(unit, "number")
+    pre = m.group("pre") or ""
+    qualifier = _MEANINGFUL_PRE.get(pre, "")
+    for part in (m.group("suf"), m.group("post")):
+        if part:
+            qualifier = (qualifier + part) if qualifier else part
+    start = m.start("pre") if pre in _MEANINGFUL_PRE else m.start("num")
+    figure_text = text[start: m.end()]
+    return Figure(figure_text, value, unit, kind, qualifier, start, start + len(figure_text))
+
+
+def parse_figure(text: str) -> Figure | None:
+    """The single figure a short string states ("1.54万人次", "80.7亿", "近600人")."""
+    found = find_figures(text.strip(), bare_numerals=True)
+    return found[0] if found else None
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every numeric value in `text`, normalised, for checking that an answer invents none."""
+    return [f.value for f in find_figures(text)]
+
+
+def same_value(a: Figure, b: Figure, *, rel: float = 1e-9) -> bool:
+    return abs(a.value - b.value) <= rel * max(abs(a.value), abs(b.value), 1.0)
+
+
+_EQUIVALENT_UNITS = {"名": "人", "位": "人", "％": "%"}
+
+
+def same_figure(expected: Figure, got: Figure) -> bool:
+    """Value and unit agree after normalisation; a printed qualifier (近, 余, 以上) must be kept."""
+    if not same_value(expected, got):
+        return False
+    eu, gu = (_EQUIVALENT_UNITS.get(u, u) for u in (expected.unit, got.unit))
+    if eu and gu and eu != gu:
+        return False
+    return _qualifier_class(expected.qualifier) == _qualifier_class(got.qualifier)
+
+
+def _qualifier_class(qualifier: str) -> str:
+    """近/约 are "about"; 余/多/以上/超 are "more than"; 不足/以下 are "less than"."""
+    if not qualifier:
+        return ""
+    if qualifier[0] in "近约" or qualifier == "左右":
+        return "about"
+    if qualifier.startswith("不足") or qualifier == "以下":
+        return "under"
+    return "over"

@@ -1,0 +1,151 @@
+"""What a question asks: the kind of answer (money, count, date, person …), the unit it expects,
+whose figure it wants (places, with aliases such as 湘 = 湖南) and the words that name the thing."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .figures import CN_NUMERAL, UNIT_KINDS, chinese_to_number
+from .text import Tokenizer, normalise
+
+FIGURE_KINDS = {"growth", "money", "people", "count", "percent", "date", "duration", "measure", "number"}
+
+# Checked in order: the first pattern that matches decides the kind of answer.
+_ASKS: list[tuple[str, str]] = [
+    ("percent", r"百分之|百分比|比例|占比|增长率|增幅|增速|同比|环比|百分点"),
+    ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)"),
+    ("date", r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
+    ("duration", r"多少年|几年|多久|多长时间|多少天|几天|多少个月|几个月"),
+    ("people", r"(多少|几)(个)?(人次|人|名|位)|人数"),
+    ("measure", r"多高|多长|多远|多重|多大|(多少|几)(公里|千米|米|厘米|吨|公斤|亩|级|平方米|千瓦)|海拔"),
+    ("count", r"(多少|几)(个|家|项|场次|场|次|所|户|条|种|批|份|件|套|台|辆|座|间|支|届|期|篇|处|类|罐|大)"),
+    ("money", r"多少钱|多少元|(多少|几)(万|亿)元?|资金|金额|投资|投入|收入|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|花了"),
+    ("person", r"谁|哪位|什么人|名字|姓名|哪个人|哪些人"),
+    ("place", r"哪里|哪儿|在哪|什么地方|哪个(县|市|区|村|乡|镇|地区|省)|何地|何处|去了?哪"),
+    ("organisation", r"哪家|哪所|哪个单位|什么单位|哪些单位|什么机构|哪个机构|什么公司|哪些(企业|高校|医院|学校)|哪个医院|哪所大学|什么组织|哪些机构"),
+    ("number", r"多少|几|数量|规模|数额"),
+]
+_QUESTION_WORDS = re.compile(
+    r"多少钱|多少|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
+    r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
+)
+# 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
+_ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)")
+_MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|钱")
+
+
+@dataclass
+class Places:
+    """Place names with their aliases and the region each lies in."""
+
+    aliases: dict[str, str]  # alias or full name → canonical name
+    parent: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Places:
+        path = path or Path(__file__).with_name("data") / "places.toml"
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        aliases: dict[str, str] = {}
+        for name, short in data.get("aliases", {}).items():
+            aliases[name] = name
+            for alias in short:
+                aliases[alias] = name
+        for name in data.get("parent", {}):
+            aliases.setdefault(name, name)
+        return cls(aliases, dict(data.get("parent", {})))
+
+    def find(self, text: str) -> list[str]:
+        """Canonical places named in `text`: full names anywhere, one-character aliases
+        (湘, 鄂, 皖) only where Chinese uses them as places (在鄂, 赴皖, 湘籍)."""
+        found: list[str] = []
+        for name, canonical in self.aliases.items():
+            if len(name) >= 2 and name in text:
+                found.append(canonical)
+        for m in _ONE_CHAR_PLACE.finditer(text):
+            alias = m.group(1) or m.group(2)
+            if alias in self.aliases and alias != "藏":
+                found.append(self.aliases[alias])
+        return list(dict.fromkeys(found))
+
+    def find_in_question(self, text: str, words: list[str]) -> list[str]:
+        """As `find`, plus one-character aliases that stand as a word of their own (“湘援藏…”)."""
+        found = self.find(text)
+        for w in words:
+            if len(w) == 1 and w in self.aliases and w != "藏":
+                found.append(self.aliases[w])
+            elif len(w) == 2 and w[0] in self.aliases and w[1] in "援企籍" and w[0] != "藏":
+                found.append(self.aliases[w[0]])
+        return list(dict.fromkeys(found))
+
+    def lineage(self, name: str) -> list[str]:
+        chain = [name]
+        while chain[-1] in self.parent and len(chain) < 8:
+            chain.append(self.parent[chain[-1]])
+        return chain
+
+    def covers(self, asked: str, named: str) -> bool:
+        """True when a text about `named` is about `asked` (岳阳 is in 湖南)."""
+        return asked in self.lineage(named)
+
+    def siblings(self, a: str, b: str) -> bool:
+        """Different places of the same rank: a text about one does not answer for the other."""
+        return a != b and self.parent.get(a) == self.parent.get(b)
+
+
+@dataclass
+class Question:
+    text: str  # normalised question
+    asks: str  # money | people | count | percent | date | duration | measure | number | person | place | organisation | fact
+    unit: str = ""  # the unit asked for ("个", "人次"), "" when any fits
+    places: list[str] = field(default_factory=list)  # canonical places the question is about
+    focus: list[str] = field(default_factory=list)  # words naming the thing asked about
+    years: list[str] = field(default_factory=list)  # "2025" when the question pins a year
+
+    @property
+    def wants_figure(self) -> bool:
+        return self.asks in FIGURE_KINDS
+
+
+def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
+    text = _arabic_counts(normalise(text).strip())
+    asks = next((kind for kind, pattern in _ASKS if re.search(pattern, text)), "fact")
+    unit = ""
+    m = re.search(rf"(?:多少|几)(个)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", text)
+    if m and asks in FIGURE_KINDS:
+        unit = m.group(2) or m.group(1) or ""
+    if asks == "number" and _MONEY_WORDS.search(text):
+        asks = "money"
+    words = tokenizer.words(text)
+    found_places = places.find_in_question(text, words)
+    place_words = set(places.aliases)
+    focus = []
+    for w in tokenizer.terms(_QUESTION_WORDS.sub("，", text)):
+        if w in place_words or any(w == p or w in (p + "省", p + "市", p + "县", p + "区") for p in found_places):
+            continue
+        if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS:
+            continue
+        focus.append(w)
+    years = re.findall(r"((?:19|20)\d{2})年", text)
+    return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years)
+
+
+def _arabic_counts(text: str) -> str:
+    """三年 → 3年, 两万 → 20000: questions spell numbers out, newspapers print digits."""
+    def to_digits(m: re.Match) -> str:
+        value = chinese_to_number(m.group(0))
+        return m.group(0) if value is None else f"{value:g}"
+
+    return re.sub(rf"(?<![第{CN_NUMERAL}])[{CN_NUMERAL}]+(?=[年个名人家项场次所户条种批亿万元])", to_digits, text)
+
+
+def number_words(text: str) -> list[float]:
+    """Numbers written in a question (三年 → 3): used to prefer the figure for the same span."""
+    values = []
+    for m in re.finditer(rf"\d+(?:\.\d+)?|[{CN_NUMERAL}]+", text):
+        value = chinese_to_number(m.group(0))
+        if value is not None:
+            values.append(value)
+    return values

@@ -1,0 +1,96 @@
+"""Chinese text helpers shared by every stage: punctuation normalisation, sentences, tokens."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+CJK = r"\u3400-\u9fff"
+_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+# Half-width punctuation touching a Chinese character (or a closing quote) is layout noise;
+# digits keep theirs ("1.54", "6.8级", "1,200").
+_HALF_PUNCT = re.compile(rf"(?<=[{CJK}”’」』）%])[,:;!?](?!\d)|[,:;!?](?=[{CJK}“‘「『（])")
+_HALF_PAREN = re.compile(rf"\((?=[{CJK}])|(?<=[{CJK}])\)")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+SENTENCE_END = "。！？!?；;…"
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[”’」』）]?|$)")
+
+
+def normalise(text: str) -> str:
+    """Text for indexing and matching: full-width punctuation between Chinese, ASCII digits."""
+    text = text.translate(_FULLWIDTH_DIGITS)
+    text = _HALF_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
+    text = _HALF_PAREN.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
+    text = _SPACES.sub(" ", text)
+    return re.sub(rf"(?<=[{CJK}]) (?=[{CJK}])", "", text).strip()
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
+def sentences(text: str) -> list[str]:
+    """Split on sentence-final punctuation, keeping the punctuation and closing quotes."""
+    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Spans of comma-separated clauses: figures in a list each sit in their own clause."""
+    spans, start = [], 0
+    for m in re.finditer(r"[，,；;]", sentence):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(sentence)))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def has_chinese(text: str) -> bool:
+    return re.search(rf"[{CJK}]", text) is not None
+
+
+class Tokenizer:
+    """jieba, with the corpus' own place and organisation names added to its dictionary."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, extra_terms: Iterable[str] = (), cache_dir: Path | None = None) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self._jieba.tmp_dir = str(cache_dir)
+        with self._lock:
+            self._jieba.initialize()
+            for term in sorted(set(_builtin_terms()) | set(extra_terms)):
+                self._jieba.add_word(term, freq=2000)
+
+    def words(self, text: str) -> list[str]:
+        return [w for w in self._jieba.lcut(normalise(text)) if w.strip()]
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms: words without punctuation and stop words; digits kept (figures matter)."""
+        return [w for w in self.words(text) if _is_term(w)]
+
+
+_STOPWORDS = set(
+    "的 了 和 与 及 是 在 为 对 把 被 将 从 向 等 也 都 还 就 而 并 或 让 使 其 之 以 于 着 过 "
+    "这 那 个 有 我 们 你 他 她 它 该 此 各 每 多少 几 什么 哪 哪些 哪个 哪里 谁 吗 呢 吧 啊 "
+    "请问 请 一下 是否 如何 怎么 怎样 为什么 给 到 上 中 下 来 去 说 又 再 已 已经 共 达 达到 共计 累计 一共 "
+    "总共 大约 目前 如今 现在 到底 究竟 具体 情况 数字 数据 数量 分别 各自 知道 告诉 能 可以 要 叫 叫做 称为 名称 名字".split()
+)
+
+
+def _is_term(word: str) -> bool:
+    if word in _STOPWORDS:
+        return False
+    return re.search(rf"[{CJK}A-Za-z0-9]", word) is not None
+
+
+def _builtin_terms() -> list[str]:
+    path = Path(__file__).with_name("data") / "terms.txt"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [t.strip() for t in lines if t.strip() and not t.startswith("#")]

@@ -1,0 +1,143 @@
+"""What a user sees: given a question, the exact figure, the right paragraph cited, honest refusals."""
+
+import pytest
+
+from assistant.chat import Conversation
+from assistant.verify import unsupported_figures
+
+P000, P001 = "000_3cc3c21d9f8b25fb", "001_0d3c75e96ce2502d"
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "cited"),
+    [
+        ("湖南援藏三年签约资金多少？", "80.7亿元", "签约资金达80.7亿元"),
+        ("湘援藏签约资金达到多少？", "80.7亿元", "签约资金达80.7亿元"),
+        ("湖南引进企业多少家？", "71家", "引进企业71家"),
+        ("湖南累计签约招商引资项目多少个？", "41个", "引资项目41个"),  # across a repaired break
+        ("湖北每年提供多少个公务员岗位？", "15个", "15个公务员岗位"),
+        ("在鄂就业的西藏籍学生有多少人？", "近600人", "近600人"),
+        ("湖南培训受援地干部人才多少人次？", "1.54万人次", "1.54万人次"),
+        ("湖南累计征集省内就业援藏岗位多少个？", "1.6万余个", "1.6万余个"),
+        ("西藏青年企业家商会2025年促成企业合作意向多少？", "超6000万元", "超6000万元"),
+        ("巴宜区2025年旅游收入多少？", "51.32亿余元", "51.32亿余元"),
+        ("雪社区服装三厂合作社分红多少钱？", "122万元", "122万元"),
+        ("分红分发到多少户合作社成员？", "78户", "78户"),
+        ("洛桑阿旺身高增长了多少？", "26厘米", "26厘米"),
+        ("阿里地区在建招商引资项目计划总投资多少？", "140.2亿元", "140.2亿元"),
+        ("阿里地区积极参与区内外招商引资推介活动多少场次？", "13场次", "介活动13场次"),
+        ("岳阳援藏工作组邀请了多少家企业提供岗位？", "43家", "43家企业"),
+        ("山南市第二高级中学智慧校园建设项目总投资多少？", "4500万元", "4500万元"),
+        ("湖北高校援藏联盟梳理了多少项需求？", "71项", "梳理71项需求"),
+    ],
+)
+def test_figure_questions_get_the_exact_figure_and_its_paragraph(assistant, question, figure, cited):
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.text.startswith(f"答：{figure}"), answer.text
+    assert figure in answer.citations[0].text and cited in answer.citations[0].text
+    assert answer.citations[0].highlight == figure
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("岳阳援藏工作组组长是谁？", "彭典"),
+        ("岳阳援藏工作组副组长是谁？", "阳郑"),
+        ("安徽的航天育种实验室建在哪里？", "错那市"),
+        ("哪所高校率先设立驻山南办事处？", "三峡大学"),
+        ("湖北援藏的智算中心叫什么？", "雅江1号"),
+    ],
+)
+def test_who_where_which_questions_name_the_answer(assistant, question, name):
+    answer = assistant.ask(question)
+    assert not answer.refused
+    assert name in answer.body().splitlines()[0], answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "安徽签约资金多少？",  # only 湖南 reports 签约资金: never borrow its figure
+        "鄂援藏三年引进了多少家企业？",
+        "岳阳援藏工作组为多少名藏族老人做了白内障手术？",
+        "巴宜区2024年的地铁客运量是多少？",
+        "桑日县的人均GDP是多少？",
+    ],
+)
+def test_questions_the_sources_do_not_answer_are_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text
+    assert answer.text.startswith("资料中没有找到")
+    assert not answer.text.startswith("答：")
+
+
+def test_refusal_never_gives_a_neighbouring_figure(assistant):
+    answer = assistant.ask("安徽签约资金多少？")
+    assert "80.7亿" not in answer.body()
+
+
+def test_several_sources_with_different_figures_are_all_given(assistant):
+    answer = assistant.ask("西藏籍群众在区外就业多少人？")
+    assert not answer.refused
+    body = answer.body()
+    assert "291人" in body and "380余名" in body
+    assert len(answer.citations) >= 2
+
+
+def test_every_number_in_an_answer_is_in_a_cited_paragraph(assistant):
+    questions = ["湖南援藏三年签约资金多少？", "西藏籍群众在区外就业多少人？", "安徽签约资金多少？",
+                 "巴宜区2025年接待游客多少人次？", "湖北援藏的智算中心叫什么？", "岳阳援藏工作组组长是谁？"]
+    for question in questions:
+        answer = assistant.ask(question)
+        assert unsupported_figures(answer.body(), [c.text for c in answer.citations]) == [], question
+
+
+def test_number_check_catches_an_invented_figure():
+    cited = ["3年来，累计签约招商引资项目41个，签约资金达80.7亿元。"]
+    assert unsupported_figures("答：80.7亿元。[1]", cited) == []
+    assert [f.text for f in unsupported_figures("答：8.07亿元，共42个项目。[1]", cited)] == ["8.07亿元", "42个"]
+
+
+def test_citations_carry_id_article_and_file(assistant, seed_index):
+    answer = assistant.ask("湖南援藏三年签约资金多少？")
+    (citation,) = answer.citations
+    paragraph = seed_index.paragraph(citation.paragraph_id)
+    assert citation.paragraph_id.startswith(P001)
+    assert citation.source_file == f"{P001}.txt"
+    assert citation.article == "同心凝聚合力 共谱雅砻新曲" == paragraph.article
+    assert citation.text == paragraph.text
+    assert f"[1] 《{citation.article}》" in answer.text and citation.paragraph_id in answer.text
+
+
+def test_followups_in_one_conversation(assistant):
+    conversation = Conversation()
+    first = assistant.ask("湖南援藏三年签约资金多少？", conversation)
+    assert first.text.startswith("答：80.7亿元")
+    anhui = assistant.ask("那安徽呢？", conversation)
+    assert anhui.standalone_question.startswith("安徽")
+    assert anhui.refused and "80.7" not in anhui.body()
+
+    conversation = Conversation()
+    assistant.ask("湖南引进企业多少家？", conversation)
+    assert assistant.ask("到位资金呢？", conversation).text.startswith("答：25.6亿元")
+    assert assistant.ask("签约资金呢？", conversation).text.startswith("答：80.7亿元")
+
+    conversation = Conversation()
+    assert assistant.ask("巴宜区2025年旅游收入多少？", conversation).text.startswith("答：51.32亿余元")
+    assert assistant.ask("同比增长了多少？", conversation).text.startswith("答：26.43%")
+    conversation = Conversation()
+    assistant.ask("巴宜区2025年接待游客多少人次？", conversation)
+    assert assistant.ask("同比增长了多少？", conversation).text.startswith("答：10.82%")
+
+    conversation = Conversation()
+    assert assistant.ask("湖北每年提供多少个公务员岗位？", conversation).text.startswith("答：15个")
+    assert assistant.ask("事业单位岗位呢？", conversation).text.startswith("答：60个")
+
+
+def test_conversations_do_not_share_state(assistant):
+    mine, theirs = Conversation(), Conversation()
+    assistant.ask("湖南援藏三年签约资金多少？", mine)
+    assistant.ask("巴宜区2025年旅游收入多少？", theirs)
+    assert assistant.ask("那安徽呢？", mine).standalone_question.startswith("安徽援藏")
+    assert len(theirs.turns) == 1

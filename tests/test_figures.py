@@ -1,0 +1,72 @@
+"""Number normalisation: the figure a user reads must be the figure the source prints."""
+
+import pytest
+
+from assistant.figures import chinese_to_number, find_figures, parse_figure, same_figure
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("1.54万人次", 15400, "人次"),
+        ("80.7亿元", 8.07e9, "元"),
+        ("80.7亿", 8.07e9, ""),
+        ("364万元", 3.64e6, "元"),
+        ("10.82%", 10.82, "%"),
+        ("26厘米", 26, "厘米"),
+        ("6.8级", 6.8, "级"),
+        ("三千", 3000, ""),
+        ("两万人", 20000, "人"),
+        ("1,200元", 1200, "元"),
+    ],
+)
+def test_values_are_normalised(text, value, unit):
+    figure = parse_figure(text)
+    assert figure is not None
+    assert figure.value == pytest.approx(value)
+    assert figure.unit == unit
+
+
+def test_equivalent_forms_are_the_same_figure():
+    assert same_figure(parse_figure("1.54万人次"), parse_figure("15400人次"))
+    assert same_figure(parse_figure("80.7亿元"), parse_figure("80.7亿"))
+    assert same_figure(parse_figure("177名"), parse_figure("177人"))
+    assert not same_figure(parse_figure("80.7亿元"), parse_figure("25.6亿元"))
+    assert not same_figure(parse_figure("41个"), parse_figure("41人"))
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "qualifier"),
+    [
+        ("在鄂就业西藏籍学生近600人", "近600人", "近"),
+        ("累计征集省内就业援藏岗位1.6万余个", "1.6万余个", "余"),
+        ("促成企业合作意向超6000万元", "超6000万元", "超"),
+        ("2000个以上企业岗位", "2000个以上", "以上"),
+        ("企业400余人", "400余人", "余"),
+        ("培训山南干部3000多人次", "3000多人次", "多"),
+    ],
+)
+def test_qualifiers_stay_with_their_figure(text, printed, qualifier):
+    figure = find_figures(text)[0]
+    assert figure.text == printed
+    assert figure.qualifier == qualifier
+
+
+def test_a_qualifier_changes_the_figure():
+    assert not same_figure(parse_figure("近600人"), parse_figure("600人"))
+    assert same_figure(parse_figure("近600人"), parse_figure("约600人"))
+
+
+def test_chinese_numerals():
+    assert chinese_to_number("十一") == 11
+    assert chinese_to_number("一百零五") == 105
+    assert chinese_to_number("两万") == 20000
+    assert chinese_to_number("三千五百") == 3500
+    assert chinese_to_number("二〇二五") == 2025
+    assert chinese_to_number("abc") is None
+
+
+def test_dates_percentages_and_what_is_not_a_figure():
+    kinds = [(f.text, f.kind) for f in find_figures("2025年7月8日,第十一批工作组一路调研,1月19日电,增长26.43%")]
+    assert kinds == [("2025年7月8日", "date"), ("1月19日", "date"), ("26.43%", "percent")]
+    assert find_figures("三年援藏路")[0].value == 3

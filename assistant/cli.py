@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("answer-file", help="批量回答 JSONL 问题（评测用）")
     batch.add_argument("input", type=Path)
     batch.add_argument("--out", type=Path, required=True)
+    evaluate = sub.add_parser("eval", help="评测：数字、引用、拒答、检索与延迟")
+    evaluate.add_argument("--set", type=Path, default=ROOT / "eval" / "questions.jsonl")
+    evaluate.add_argument("--out", type=Path, default=ROOT / "eval")
+    evaluate.add_argument("--thresholds", type=Path, default=ROOT / "eval" / "thresholds.toml")
+    evaluate.add_argument("--no-outside", action="store_true", help="跳过外部语料（Debian FAQ）检索评测")
+    evaluate.add_argument("--check", action="store_true", help="指标低于阈值时以非零状态退出（CI 用）")
     return parser
 
 
@@ -133,46 +139,42 @@ def cmd_index(args, settings: Settings) -> int:
 
 
 def cmd_answer_file(args, settings: Settings) -> int:
-    from .chat import Conversation, QuestionError
+    from .chat import answer_record
 
     assistant = _assistant(settings)
     rows = [json.loads(line) for line in args.input.read_text(encoding="utf-8").splitlines() if line.strip()]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as out:
         for row in rows:
-            out.write(json.dumps(answer_row(assistant, row, Conversation, QuestionError), ensure_ascii=False) + "\n")
+            out.write(json.dumps(answer_record(assistant, row), ensure_ascii=False) + "\n")
     print(f"已回答 {len(rows)} 个问题 → {args.out}", file=sys.stderr)
     return 0
 
 
-def answer_row(assistant, row: dict, conversation_class, error_class) -> dict:
-    """One line of the batch format: replay the history in one conversation, then answer."""
-    conversation = conversation_class()
-    started = time.perf_counter()
-    try:
-        for earlier in row.get("history") or []:
-            assistant.ask(earlier, conversation)
-        started = time.perf_counter()
-        answer = assistant.ask(row["question"], conversation)
-    except error_class as err:
-        return {"id": row.get("id"), "question": row.get("question"), "answer": f"错误：{err}", "refused": True,
-                "citations": [], "latency_ms": 0.0, "error": str(err)}
-    return {
-        "id": row.get("id"),
-        "question": row["question"],
-        "standalone_question": answer.standalone_question,
-        "answer": answer.text,
-        "refused": answer.refused,
-        "citations": [
-            {"paragraph_id": c.paragraph_id, "source_file": c.source_file, "article": c.article, "text": c.text}
-            for c in answer.citations
-        ],
-        "retrieved": [h.paragraph.paragraph_id for h in answer.hits],
-        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-    }
+def cmd_eval(args, settings: Settings) -> int:
+    from .evaluate import check_thresholds
+    from .harness import run_eval, write_report
+
+    report = run_eval(settings, args.set, outside=not args.no_outside)
+    failures = check_thresholds(report, args.thresholds) if args.thresholds.exists() else []
+    if args.no_outside:
+        failures = [f for f in failures if not f.startswith("outside")]
+    write_report(report, args.out, args.set, failures)
+    m = report.metrics
+    print(f"数字准确率 {m['figure_accuracy']:.3f}｜引用准确率 {m['citation_accuracy']:.3f}｜数字可溯 {m['number_fidelity']:.3f}｜"
+          f"拒答准确率 {m['refusal_accuracy']:.3f}｜误拒 {m['false_refusals']:.3f}｜recall@5 {m['recall_at_5']:.3f}｜"
+          f"p50 {m['latency_p50_ms']} ms → {args.out / 'report.md'}")
+    for kind, v in m["per_kind"].items():
+        print(f"  {kind:<13} n={v['n']:<3} accuracy={v['accuracy']:.3f}")
+    for name, o in report.outside.items():
+        print(f"  外部语料 {name}: " + "，".join(f"{k} R@5={v['recall_at_5']:.3f}" for k, v in o["modes"].items()))
+    for failure in failures:
+        print(f"未达阈值：{failure}", file=sys.stderr)
+    return 1 if (failures and args.check) else 0
 
 
 COMMANDS = {
+    "eval": cmd_eval,
     "ask": cmd_ask,
     "chat": cmd_chat,
     "ingest": cmd_ingest,

@@ -96,6 +96,8 @@ class Extractor:
                 place_fit = self._place_fit(question, plain, hit.paragraph, context)
                 if place_fit is None:
                     continue
+                if question.ordinals and not any(o in plain or o in context for o in question.ordinals):
+                    place_fit -= 0.4  # asked about 第二次, the text is about another one
                 if question.wants_figure:
                     found.extend(self._figure_candidates(question, hit, sentence, plain, context, place_fit))
                 else:
@@ -124,6 +126,7 @@ class Extractor:
                 score += 0.05
             if question.years and not any(y in plain or y in context for y in question.years):
                 score -= 0.2
+            score -= self._breakdown_penalty(question, plain, figure)
             out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank))
         return out
 
@@ -133,6 +136,17 @@ class Extractor:
         score = coverage + place_fit + 0.05 / hit.rank
         return Candidate(hit.paragraph, sentence, None, score, coverage,
                          self._subject(plain, hit.paragraph, context), hit.rank)
+
+    @staticmethod
+    def _breakdown_penalty(question: Question, sentence: str, figure: Figure) -> float:
+        """"近600人，其中公务员18人、事业单位177人": a question naming a part (事业单位) is not
+        answered by the total printed before 其中."""
+        at = sentence.find("其中")
+        if at < 0 or figure.start > at:
+            return 0.0
+        head, tail = sentence[:at], sentence[at:]
+        parts = [t for t in question.focus if t in tail and t not in head]
+        return 0.3 if parts else 0.0
 
     def _context(self, paragraph: Paragraph) -> str:
         article = self._articles.get((paragraph.source_file, paragraph.article))

@@ -20,21 +20,24 @@ _ASKS: list[tuple[str, str]] = [
     ("date", r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
     ("duration", r"多少年|几年|多久|多长时间|多少天|几天|多少个月|几个月"),
     ("people", r"(多少|几)(个)?(人次|人|名|位)|人数"),
-    ("measure", r"多高|多长|多远|多重|多大|(多少|几)(公里|千米|米|厘米|吨|公斤|亩|级|平方米|千瓦)|海拔"),
+    ("measure", r"多高|多长|多远|多重|(多少|几)(公里|千米|米|厘米|吨|公斤|亩|级|平方米|千瓦)"),
     ("count", r"(多少|几)(个|家|项|场次|场|次|所|户|条|种|批|份|件|套|台|辆|座|间|支|届|期|篇|处|类|罐|大)"),
-    ("money", r"多少钱|多少元|(多少|几)(万|亿)元?|资金|金额|投资|投入|收入|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|花了"),
+    ("money", r"多少钱|多少元|(多少|几)(万|亿)元?"),
     ("person", r"谁|哪位|什么人|名字|姓名|哪个人|哪些人"),
     ("place", r"哪里|哪儿|在哪|什么地方|哪个(县|市|区|村|乡|镇|地区|省)|何地|何处|去了?哪"),
     ("organisation", r"哪家|哪所|哪个单位|什么单位|哪些单位|什么机构|哪个机构|什么公司|哪些(企业|高校|医院|学校)|哪个医院|哪所大学|什么组织|哪些机构"),
+    ("money", r"资金|金额|投资|投入|收入|增收|营收|销售额|利润|税收|贷款|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|费用|花了"),
     ("number", r"多少|几|数量|规模|数额"),
 ]
 _QUESTION_WORDS = re.compile(
-    r"多少钱|多少|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
+    r"多少钱|多少|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
     r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
 )
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
 _ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)")
-_MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|钱")
+_MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱")
+# One-character abbreviations that are also everyday words (新, 青, 云 …) never stand alone for a place.
+_EVERYDAY_ALIASES = set("新青宁云贵甘吉黑台港澳京津川秦蒙藏")
 
 
 @dataclass
@@ -74,9 +77,9 @@ class Places:
         """As `find`, plus one-character aliases that stand as a word of their own (“湘援藏…”)."""
         found = self.find(text)
         for w in words:
-            if len(w) == 1 and w in self.aliases and w != "藏":
+            if len(w) == 1 and w in self.aliases and w not in _EVERYDAY_ALIASES:
                 found.append(self.aliases[w])
-            elif len(w) == 2 and w[0] in self.aliases and w[1] in "援企籍" and w[0] != "藏":
+            elif len(w) == 2 and w[0] in self.aliases and w[1] in "援企籍" and w[0] not in _EVERYDAY_ALIASES:
                 found.append(self.aliases[w[0]])
         return list(dict.fromkeys(found))
 
@@ -103,6 +106,7 @@ class Question:
     places: list[str] = field(default_factory=list)  # canonical places the question is about
     focus: list[str] = field(default_factory=list)  # words naming the thing asked about
     years: list[str] = field(default_factory=list)  # "2025" when the question pins a year
+    ordinals: list[str] = field(default_factory=list)  # "第二次": the text must say the same one
 
     @property
     def wants_figure(self) -> bool:
@@ -129,7 +133,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
             continue
         focus.append(w)
     years = re.findall(r"((?:19|20)\d{2})年", text)
-    return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years)
+    ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
+    return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals)
 
 
 def _arabic_counts(text: str) -> str:
@@ -138,7 +143,7 @@ def _arabic_counts(text: str) -> str:
         value = chinese_to_number(m.group(0))
         return m.group(0) if value is None else f"{value:g}"
 
-    return re.sub(rf"(?<![第{CN_NUMERAL}])[{CN_NUMERAL}]+(?=[年个名人家项场次所户条种批亿万元])", to_digits, text)
+    return re.sub(rf"(?<![第哪几{CN_NUMERAL}])[{CN_NUMERAL}]+(?=[年个名人家项场次所户条种批亿万元])", to_digits, text)
 
 
 def number_words(text: str) -> list[float]:

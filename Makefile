@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean-index
+.PHONY: run test install lint bench eval clean-index
 
 run: $(STAMP)
 	$(BIN)/assistant chat
@@ -12,6 +12,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/python -m pytest -q
+	$(BIN)/assistant eval --check
 
 install: $(STAMP)
 
@@ -26,6 +27,9 @@ $(STAMP): pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
+
+eval: $(STAMP)
+	$(BIN)/assistant eval
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py

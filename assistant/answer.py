@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .arithmetic import Composite, compose
 from .extract import Candidate, Extractor
 from .question import Places, Question
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
@@ -31,6 +32,10 @@ class ExtractiveAnswerer:
             credited = self._photo_credit(question, hits, asked)
             if credited is not None:
                 return credited
+        if question.wants_figure:
+            composite = compose(question, hits, self.extractor)
+            if composite is not None:
+                return self._computed(question, composite, asked)
         candidates = self.extractor.candidates(question, hits)
         accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
         if not accepted:
@@ -64,15 +69,26 @@ class ExtractiveAnswerer:
             for credit in self.extractor.index.paragraphs:
                 if credit.kind != CREDIT or credit.source_file != p.source_file or credit.article != p.article:
                     continue
-                m = re.search(r"(?:记者|通讯员|摄影)?\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*)\s*摄", credit.text)
-                if not m:
+                name = re.sub(r"^(本报|新华社|特约)?(记者|通讯员|摄影|摄)?\s*|\s*摄$", "", credit.text.strip())
+                if not name:
                     continue
                 sources = _Sources()
-                n = sources.cite(credit, m.group(1))
+                n = sources.cite(credit, name)
                 sources.cite(p)
-                text = f"答：{m.group(1)}。\n依据：图片署名“{credit.text.strip()}”[{n}]\n\n{sources.render()}"
+                text = f"答：{name}。\n依据：图片署名“{credit.text.strip()}”[{n}]\n\n{sources.render()}"
                 return Answer(asked, question.text, text, False, sources.citations, [])
         return None
+
+    def _computed(self, question: Question, c: Composite, asked: str) -> Answer:
+        sources = _Sources()
+        n = sources.cite(c.left.paragraph, c.left.figure.text)
+        m = sources.cite(c.right.paragraph, c.right.figure.text)
+        lines = [f"答：{c.text}。", f"计算：{c.left.figure.text} {c.op} {c.right.figure.text} = {c.text}",
+                 f"依据：“{_trim(c.left.sentence, c.left.figure.text)}”[{n}]"]
+        if c.right.sentence != c.left.sentence:
+            lines.append(f"“{_trim(c.right.sentence, c.right.figure.text)}”[{m}]")
+        text = "\n".join(lines) + f"\n\n{sources.render()}"
+        return Answer(asked, question.text, text, False, sources.citations, [c.text])
 
     def _several(self, question: Question, rivals: list[Candidate], asked: str) -> Answer:
         sources = _Sources()

@@ -140,8 +140,9 @@ class Assistant:
         # 西藏 in a Tibetan daily names no particular source: only other places constrain
         question.places = [p for p in question.places if p not in self.answerer.extractor.home]
         query = " ".join([question.text, *question.places])
+        synonyms = [alt for term in question.focus for alt in self.answerer.extractor.synonyms.of(term)]
         with self._lock:
-            hits = self.retriever.search(query, terms=question.places)
+            hits = self.retriever.search(query, terms=[*question.places, *synonyms])
             timings = dict(self.retriever.last_timings)
         t0 = time.perf_counter()
         answer = self.answerer.answer(question, hits, asked=asked)

@@ -115,6 +115,7 @@ def summarise(scored: list[Scored]) -> dict:
         "accuracy": share(scored, lambda s: s.correct),
         "per_kind": {k: {"n": len(v), "accuracy": share(v, lambda s: s.correct)} for k, v in sorted(by_kind.items())},
         "figure_accuracy": share(figure_rows, lambda s: s.correct),
+        "multi_hop_accuracy": share(by_kind.get("multi_hop", []), lambda s: s.correct),
         "citation_accuracy": share(cited, lambda s: s.cited_right),
         "citation_n": len(cited),
         "number_fidelity": share(scored, lambda s: s.faithful),

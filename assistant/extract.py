@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .figures import find_figures
 from .index import HybridIndex
-from .question import Places, Question
+from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
 from .text import normalise, sentences
 
@@ -45,9 +45,10 @@ class Candidate:
 
 
 class Extractor:
-    def __init__(self, index: HybridIndex, places: Places) -> None:
+    def __init__(self, index: HybridIndex, places: Places, synonyms: Synonyms | None = None) -> None:
         self.index = index
         self.places = places
+        self.synonyms = synonyms or Synonyms.load()
         self._articles = {(a.source_file, a.title): a for a in index.articles}
         n = max(len(index.paragraphs), 1)
         vocab = index.bm25.vocab_dict
@@ -78,9 +79,12 @@ class Extractor:
             weight = self.idf(term)
             total += weight
             best = 0.0
+            alternatives = self.synonyms.of(term)
             for scope, credit in scopes:
                 if term in scope:
                     best = max(best, credit)
+                elif any(alt in scope for alt in alternatives):
+                    best = max(best, 0.9 * credit)  # 拉来 for 引进
                 elif len(term) >= 3 and any(term[i: i + 2] in scope for i in range(len(term) - 1)):
                     best = max(best, 0.4 * credit)  # 签约的资金 / 签约资金
             got += weight * best
@@ -149,11 +153,15 @@ class Extractor:
         return 0.3 if parts else 0.0
 
     def _context(self, paragraph: Paragraph) -> str:
+        return self._heading(paragraph) + " " + paragraph.search_text
+
+    def _heading(self, paragraph: Paragraph) -> str:
+        """Title, kicker, subtitle and section: what the whole article or section is about."""
         article = self._articles.get((paragraph.source_file, paragraph.article))
         parts = [paragraph.article, paragraph.section]
         if article is not None:
             parts += [article.kicker, article.subtitle]
-        return normalise(" ".join(p for p in parts if p)) + " " + paragraph.search_text
+        return normalise(" ".join(p for p in parts if p))
 
     def _place_fit(self, question: Question, sentence: str, paragraph: Paragraph, context: str) -> float | None:
         """0 when the text is about the asked place; None (rejected) when it is about another
@@ -162,7 +170,7 @@ class Extractor:
             return 0.0
         fit = 0.0
         for asked in question.places:
-            for scope in (sentence, context):
+            for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
                 named = [p for p in self.places.find(scope) if p not in self.home or p == asked]
                 if any(self.places.covers(asked, p) for p in named):
                     break

@@ -83,7 +83,7 @@ def _code_digest() -> str:
     """Layout repair and tokenisation change what is indexed: rebuild when their code changes."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("layout.py", "text.py", "schema.py", "data/terms.txt", "data/places.toml"):
+    for name in ("layout.py", "text.py", "schema.py", "data/terms.txt", "data/synonyms.txt", "data/places.toml"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:12]
 

@@ -30,7 +30,7 @@ _ASKS: list[tuple[str, str]] = [
     ("number", r"多少|几|数量|规模|数额"),
 ]
 _QUESTION_WORDS = re.compile(
-    r"多少钱|多少|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
+    r"多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
     r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
 )
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
@@ -99,6 +99,27 @@ class Places:
 
 
 @dataclass
+class Synonyms:
+    """Groups of interchangeable words (data/synonyms.txt): 拉来 = 引进, 贷款 = 信贷支持."""
+
+    groups: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Synonyms:
+        path = path or Path(__file__).with_name("data") / "synonyms.txt"
+        groups: dict[str, tuple[str, ...]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = tuple(line.split()) if line.strip() and not line.startswith("#") else ()
+            for word in words:
+                groups[word] = tuple(dict.fromkeys(groups.get(word, ()) + words))
+        return cls(groups)
+
+    def of(self, word: str) -> tuple[str, ...]:
+        """The other words that may stand for `word` in print."""
+        return tuple(w for w in self.groups.get(word, ()) if w != word)
+
+
+@dataclass
 class Question:
     text: str  # normalised question
     asks: str  # money | people | count | percent | date | duration | measure | number | person | place | organisation | fact
@@ -120,6 +141,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     m = re.search(rf"(?:多少|几)(个)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", text)
     if m and asks in FIGURE_KINDS:
         unit = m.group(2) or m.group(1) or ""
+    if unit == "个百分点":
+        unit = "%"  # a difference of percentages is printed from two "%" figures
     if asks == "number" and _MONEY_WORDS.search(text):
         asks = "money"
     words = tokenizer.words(text)

@@ -80,7 +80,8 @@ _STOPWORDS = set(
     "的 了 和 与 及 是 在 为 对 把 被 将 从 向 等 也 都 还 就 而 并 或 让 使 其 之 以 于 着 过 "
     "这 那 个 有 我 们 你 他 她 它 该 此 各 每 多少 几 什么 哪 哪些 哪个 哪里 谁 吗 呢 吧 啊 "
     "请问 请 一下 是否 如何 怎么 怎样 为什么 给 到 上 中 下 来 去 说 又 再 已 已经 共 达 达到 共计 累计 一共 "
-    "总共 大约 目前 如今 现在 到底 究竟 具体 情况 数字 数据 数量 分别 各自 知道 告诉 能 可以 要 叫 叫做 称为 名称 名字".split()
+    "总共 大约 目前 如今 现在 到底 究竟 具体 情况 数字 数据 数量 分别 各自 知道 告诉 能 可以 要 叫 叫做 称为 名称 名字 比 多 高 少 低 百分点 那个 这个 这次 那次 这些 那些 去年 今年 前年 "
+    "本次 此次".split()
 )
 
 
@@ -91,6 +92,11 @@ def _is_term(word: str) -> bool:
 
 
 def _builtin_terms() -> list[str]:
-    path = Path(__file__).with_name("data") / "terms.txt"
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return [t.strip() for t in lines if t.strip() and not t.startswith("#")]
+    """Corpus terms (data/terms.txt) and the words of the synonym groups (data/synonyms.txt)."""
+    terms = []
+    for name in ("terms.txt", "synonyms.txt"):
+        path = Path(__file__).with_name("data") / name
+        for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+            if line.strip() and not line.startswith("#"):
+                terms += [w for w in line.split() if len(w) > 1]
+    return terms

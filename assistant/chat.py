@@ -117,18 +117,29 @@ def _share_bigram(a: str, b: str) -> bool:
 class Assistant:
     """Answers questions over one index; stateless apart from the conversations it is given."""
 
-    def __init__(self, settings: Settings, index: HybridIndex | None = None) -> None:
+    def __init__(self, settings: Settings, index: HybridIndex | None = None, llm=None) -> None:
         self.settings = settings
         self.index = index or open_index(settings)
         self.places = Places.load()
         self.retriever = HybridRetriever(self.index, settings)
-        self.answerer = ExtractiveAnswerer(Extractor(self.index, self.places))
+        self.extractive = ExtractiveAnswerer(Extractor(self.index, self.places))
+        self.answerer = self.extractive
+        if settings.llm != "extractive":
+            from .llm import GenerativeAnswerer, make_llm
+
+            self.answerer = GenerativeAnswerer(llm or make_llm(settings), self.extractive)
         self._lock = threading.Lock()  # the embedding engine is not re-entrant
 
     def analyse(self, text: str) -> Question:
         return analyse(text, self.index.tokenizer, self.places)
 
     def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
+        *_, final = self.ask_stream(text, conversation)  # the last piece is the Answer
+        return final
+
+    def ask_stream(self, text: str, conversation: Conversation | None = None):
+        """Yields the answer text as it is written (one piece for the extractive answerer, tokens
+        for a generative one), then the final, verified `Answer`."""
         started = time.perf_counter()
         asked = check_question(text)
         conversation = conversation if conversation is not None else Conversation()
@@ -136,23 +147,35 @@ class Assistant:
         current = self.analyse(asked)
         standalone = resolve_followup(asked, previous.question if previous else None, current, self.places,
                                       previous.answer.body() if previous else "")
+        if standalone == asked and previous is not None and hasattr(self.answerer, "rewrite") and len(asked) <= 15:
+            standalone = check_question(self.answerer.rewrite([t.asked for t in conversation.turns], asked))
         question = current if standalone == asked else self.analyse(standalone)
         # 西藏 in a Tibetan daily names no particular source: only other places constrain
-        question.places = [p for p in question.places if p not in self.answerer.extractor.home]
+        extractor = self.extractive.extractor
+        question.places = [p for p in question.places if p not in extractor.home]
         query = " ".join([question.text, *question.places])
-        synonyms = [alt for term in question.focus for alt in self.answerer.extractor.synonyms.of(term)]
+        synonyms = [alt for term in question.focus for alt in extractor.synonyms.of(term)]
         with self._lock:
             hits = self.retriever.search(query, terms=[*question.places, *synonyms])
             timings = dict(self.retriever.last_timings)
         t0 = time.perf_counter()
-        answer = self.answerer.answer(question, hits, asked=asked)
+        if hasattr(self.answerer, "stream"):
+            answer = None
+            for piece in self.answerer.stream(question, hits, asked=asked):
+                if isinstance(piece, str):
+                    yield piece
+                else:
+                    answer = piece
+        else:
+            answer = self.answerer.answer(question, hits, asked=asked)
+            yield answer.text
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         answer.hits = hits
         answer.timings_ms = timings
         answer.standalone_question = question.text if standalone != asked else asked
         conversation.turns.append(Turn(asked, standalone, question, answer))
-        return answer
+        yield answer
 
 
 def answer_record(assistant: Assistant, row: dict) -> dict:

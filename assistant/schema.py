@@ -93,6 +93,7 @@ class Answer:
     figures: list[str] = field(default_factory=list)  # the figures given as the answer
     hits: list[Hit] = field(default_factory=list)  # retrieval results, for evaluation
     timings_ms: dict[str, float] = field(default_factory=dict)
+    replaced: bool = False  # a generated answer failed verification and was replaced
 
     def body(self) -> str:
         """The answer without its source list: the part whose numbers must be cited."""
@@ -107,4 +108,5 @@ class Answer:
             "figures": list(self.figures),
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": dict(self.timings_ms),
+            "replaced": self.replaced,
         }

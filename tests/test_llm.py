@@ -181,5 +181,5 @@ def test_flags_win_over_environment(monkeypatch):
 def test_local_backend_explains_what_is_missing(tmp_path):
     from assistant.config import Settings
 
-    with pytest.raises((FileNotFoundError, ImportError), match="模型文件|llama-cpp"):
+    with pytest.raises((FileNotFoundError, ImportError), match="模型文件|llama.cpp"):
         make_llm(Settings(llm="local", gguf=str(tmp_path / "missing.gguf")))

@@ -201,4 +201,5 @@ def answer_record(assistant: Assistant, row: dict) -> dict:
         ],
         "retrieved": [h.paragraph.paragraph_id for h in answer.hits],
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+        "replaced": answer.replaced,
     }

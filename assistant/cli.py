@@ -181,8 +181,7 @@ def cmd_serve(args, settings: Settings) -> int:
     from .service import Service
     from .web import create_app
 
-    open_index(settings, progress=_progress)  # first run: build before the server starts listening
-    service = Service(settings)
+    service = Service(settings, open_index(settings, progress=_progress))  # first run builds before listening
     print(f"网页与 API：http://{args.host}:{args.port}/  （API 文档 /docs，健康检查 /api/health）", flush=True)
     uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning")
     return 0
@@ -196,7 +195,7 @@ def cmd_eval(args, settings: Settings) -> int:
     failures = check_thresholds(report, args.thresholds) if args.thresholds.exists() else []
     if args.no_outside:
         failures = [f for f in failures if not f.startswith("outside")]
-    write_report(report, args.out, args.set, failures)
+    write_report(report, args.out, args.set, failures, backend=settings.llm)
     m = report.metrics
     print(f"数字准确率 {m['figure_accuracy']:.3f}｜引用准确率 {m['citation_accuracy']:.3f}｜数字可溯 {m['number_fidelity']:.3f}｜"
           f"拒答准确率 {m['refusal_accuracy']:.3f}｜误拒 {m['false_refusals']:.3f}｜recall@5 {m['recall_at_5']:.3f}｜"

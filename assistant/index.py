@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import Settings
-from .ingest import Corpus, load_corpus, write_atomic
+from .ingest import Corpus, fingerprint, load_corpus, page_digests, write_atomic
 from .schema import Article, Paragraph
 from .text import Tokenizer
 
@@ -53,11 +53,12 @@ def open_index(settings: Settings, *, rebuild: bool = False, embedding=None, pro
     from .embed import make_embedding
 
     embedding = embedding or make_embedding(settings.embedding, threads=settings.embedding_threads)
-    corpus = load_corpus(settings)
-    wanted = _wanted_manifest(settings, corpus, embedding)
+    wanted = _wanted_manifest(settings, fingerprint(page_digests(settings)), embedding)
     with _lock(settings.index_dir):
         store = _current_store(settings.index_dir)
         if rebuild or store is None or not _matches(store, wanted):
+            corpus = load_corpus(settings)  # parse pages only when building
+            wanted["corpus_fingerprint"] = corpus.fingerprint
             store = _build(settings, corpus, embedding, wanted, progress)
     return _load(store, settings, embedding)
 
@@ -67,11 +68,11 @@ def index_status(settings: Settings) -> dict | None:
     return json.loads((store / "manifest.json").read_text()) if store else None
 
 
-def _wanted_manifest(settings: Settings, corpus: Corpus, embedding) -> dict:
+def _wanted_manifest(settings: Settings, corpus_fingerprint: str, embedding) -> dict:
     terms = "\n".join(sorted(settings.extra_terms))
     return {
         "format": FORMAT,
-        "corpus_fingerprint": corpus.fingerprint,
+        "corpus_fingerprint": corpus_fingerprint,
         "embedding": settings.embedding,
         "model_name": embedding.model_name,
         "terms": hashlib.sha256(terms.encode()).hexdigest()[:12],

@@ -30,10 +30,7 @@ class Corpus:
 
     @property
     def fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        for name, sha in sorted(self.files.items()):
-            digest.update(f"{name}\0{sha}\n".encode())
-        return digest.hexdigest()[:16]
+        return fingerprint(self.files)
 
     def by_id(self) -> dict[str, Paragraph]:
         return {p.paragraph_id: p for p in self.paragraphs}
@@ -85,6 +82,20 @@ def page_files(settings: Settings) -> list[Path]:
             if path.suffix.lower() in PAGE_SUFFIXES and path.is_file():
                 files.setdefault(path.name, path)  # a seed page wins over a same-named copy
     return [files[name] for name in sorted(files)]
+
+
+def fingerprint(files: dict[str, str]) -> str:
+    """One id for a set of page files and their contents."""
+    digest = hashlib.sha256()
+    for name, sha in sorted(files.items()):
+        digest.update(f"{name}\0{sha}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def page_digests(settings: Settings) -> dict[str, str]:
+    """File name → sha256 of its bytes: enough to tell whether the index is stale, without
+    parsing 400 pages at every start."""
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in page_files(settings)}
 
 
 def load_corpus(settings: Settings) -> Corpus:

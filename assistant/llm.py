@@ -18,7 +18,7 @@ from .answer import ExtractiveAnswerer, _Sources
 from .config import ROOT, Settings
 from .question import Question
 from .schema import Answer, Hit
-from .verify import unsupported_figures
+from .verify import stated_figures, unsupported_figures
 
 log = logging.getLogger("assistant.llm")
 PROMPTS = ROOT / "prompts"
@@ -112,6 +112,8 @@ class GenerativeAnswerer:
             problems.append("numbers not in a cited paragraph: " + "、".join(f.text for f in missing))
         if not refused and not numbers:
             problems.append("no citation")
+        if not refused and not problems and question.wants_figure:
+            problems += self._second_opinion(question, drafted)
         if problems:
             log.warning("rejected generated answer (%s): %s", "; ".join(problems), text)
             replaced = self.fallback.answer(question, drafted.hits, asked=asked)
@@ -125,6 +127,25 @@ class GenerativeAnswerer:
         body = _CITE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", text)
         rendered = f"{body}\n\n{sources.render()}" if sources.citations else body
         return Answer(asked, question.text, rendered, refused, sources.citations, [])
+
+    def _second_opinion(self, question: Question, drafted: Drafted) -> list[str]:
+        """A figure printed in a cited paragraph can still answer another question (安徽's
+        100万元 智力援藏资金 given as its 签约资金). The stated figures must include one that the
+        extractive scorer also accepts for this question, or a sum/difference it can work out."""
+        from .answer import ACCEPT
+        from .arithmetic import compose
+
+        stated = stated_figures(drafted.text)
+        if not stated:
+            return []
+        accepted = [c.figure for c in self.extractor.candidates(question, drafted.hits)
+                    if c.figure is not None and c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
+        composite = compose(question, drafted.hits, self.extractor)
+        values = [f.value for f in accepted] + ([composite.value] if composite else [])
+        if any(abs(f.value - v) <= 1e-9 * max(abs(v), 1.0) for f in stated for v in values):
+            return []
+        return ["no stated figure answers this question by the extractive check: "
+                + "、".join(f.text for f in stated)]
 
     def rewrite(self, history: list[str], question: str) -> str:
         """A follow-up rewritten by the model into a standalone question (second template)."""

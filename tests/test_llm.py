@@ -198,3 +198,11 @@ def test_local_model_smoke(seed_settings, seed_index):
     answer = assistant.ask("湖南援藏三年签约资金多少？")
     assert "80.7亿元" in answer.text  # verified generation, or the extractive answer in its place
     assert unsupported_figures(answer.body(), [c.text for c in answer.citations]) == []
+
+
+def test_a_cited_figure_that_answers_another_question_is_caught(generative):
+    """安徽 prints 100万元 of 智力援藏资金; given as its 签约资金 it is in the cited paragraph but wrong."""
+    assistant = generative({"问题：安徽援藏3年签约资金多少": "安徽援藏3年签约资金100万元{100万元}。"})
+    answer = assistant.ask("安徽援藏三年签约资金多少？")
+    assert answer.replaced and answer.refused
+    assert "100万元。" not in answer.body().splitlines()[1]

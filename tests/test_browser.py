@@ -106,3 +106,15 @@ def test_pasted_html_and_script_stay_inert(browser_page):
     assert "[点我](javascript:alert(3))" in chat.inner_text()
     assert page.dialogs == []
     shutil.rmtree(ROOT / "eval" / "screenshots" / "tmp", ignore_errors=True)
+
+
+def test_two_browsers_never_share_a_conversation(browser_page, page_url):
+    mine = browser_page
+    ask(mine, "湖南援藏三年签约资金多少？", "答：80.7亿元")
+    theirs = mine.context.browser.new_context().new_page()
+    theirs.goto(page_url, wait_until="load")
+    theirs.wait_for_selector("#question textarea", timeout=60_000)
+    assert "80.7亿元" not in theirs.locator("#chat").inner_text()
+    ask(theirs, "那安徽呢？", "资料中没有找到")
+    assert "理解为" not in theirs.locator("#chat").inner_text()  # no earlier turn to follow up on
+    theirs.context.close()

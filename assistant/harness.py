@@ -140,6 +140,9 @@ def _other_runs(out_dir: Path, report: Report) -> list[str]:
         for key in ("accuracy", "figure_accuracy", "citation_accuracy", "number_fidelity", "refusal_accuracy",
                     "false_refusals", "latency_p50_ms", "latency_p95_ms"):
             lines.append(f"| {key} | {m.get(key)} | {o.get(key)} |")
+        for kind, v in o.get("per_kind", {}).items():
+            mine = m["per_kind"].get(kind, {}).get("accuracy")
+            lines.append(f"| accuracy: {kind} (n={v['n']}) | {mine} | {v['accuracy']} |")
         replaced = other.get("replaced")
         if replaced is not None:
             lines.append(f"| generated answers replaced by verification | – | {replaced} |")

@@ -98,10 +98,10 @@ def cmd_ask(args, settings: Settings) -> int:
         if isinstance(piece, str):
             streamed += piece
             print(piece, end="", flush=True)
-        elif piece.text != streamed:  # verified text differs from the stream: show the final answer
+        elif streamed and piece.text.startswith(streamed):  # verified: add the source list
+            print(piece.text[len(streamed):])
+        else:  # replaced after verification (or nothing streamed): show the final answer whole
             print(("\n\n" if streamed else "") + piece.text)
-        else:
-            print()
     return 0
 
 

@@ -59,8 +59,8 @@ def score_row(row: dict, result: dict, paragraphs_with_quote: set[str]) -> Score
     refused = bool(result.get("refused"))
     if expected_refusal(row):
         return Scored(row, result, refused, None, faithful, gold_rank, "" if refused else "answered instead of refusing")
-    quote = _squash(row.get("source_quote") or "")
-    cited_right = None if refused else any(quote in _squash(t) for t in cited_texts)
+    quote = squash(row.get("source_quote") or "")
+    cited_right = None if refused else any(quote in squash(t) for t in cited_texts)
     if refused:
         return Scored(row, result, False, cited_right, faithful, gold_rank, "refused an answerable question")
     correct, why = _answer_matches(row, body)
@@ -77,8 +77,8 @@ def _answer_matches(row: dict, body: str) -> tuple[bool, str]:
         if any(_states(a, direct) for a in accept):
             return True, ""
         return False, "figure not stated"
-    squashed = _squash(body)
-    if any(_squash(a) in squashed for a in accept):
+    squashed = squash(body)
+    if any(squash(a) in squashed for a in accept):
         return True, ""
     return False, "answer not found"
 
@@ -87,12 +87,12 @@ def _states(expected: str, text: str) -> bool:
     """The text states the expected figure: same value, unit and qualifier after normalisation."""
     wanted = find_figures(expected, bare_numerals=True)
     if not wanted:
-        return _squash(expected) in _squash(text)
+        return squash(expected) in squash(text)
     got = stated_figures(text)
     return any(same_figure(wanted[0], g) for g in got)
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return re.sub(r"[\s\"“”‘’《》「」]", "", text)
 
 

@@ -132,9 +132,6 @@ def parse_figure(text: str) -> Figure | None:
     return found[0] if found else None
 
 
-def numbers_in(text: str) -> list[float]:
-    """Every numeric value in `text`, normalised, for checking that an answer invents none."""
-    return [f.value for f in find_figures(text)]
 
 
 def same_value(a: Figure, b: Figure, *, rel: float = 1e-9) -> bool:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .config import ROOT, Settings
-from .evaluate import Report, load_set, retrieval_by_mode, score_row, summarise
+from .evaluate import Report, load_set, retrieval_by_mode, score_row, squash, summarise
 from .outside import DEBIAN_FAQ, write_faq_corpus
 
 KIND_NAMES = {"figure": "数字", "fact": "事实", "multi_hop": "多跳", "followup": "追问", "unanswerable": "无答案",
@@ -31,7 +31,7 @@ def run_eval(settings: Settings, set_path: Path, *, outside: bool = True, progre
     for row in tqdm(rows, desc="评测问题", unit="题", disable=not progress, file=sys.stderr):
         result = answer_record(assistant, row)
         quote = row.get("source_quote") or ""
-        gold = {p.paragraph_id for p in paragraphs if quote and _squash(quote) in _squash(p.text)}
+        gold = {p.paragraph_id for p in paragraphs if quote and squash(quote) in squash(p.text)}
         report.scored.append(score_row(row, result, gold))
         if gold and row.get("kind") != "unanswerable":
             gold_sets.append((result.get("standalone_question") or row["question"], gold))
@@ -64,10 +64,6 @@ def debian_faq_retrieval(settings: Settings, progress: bool) -> dict:
 
 def _progress(done: int, total: int) -> None:
     print(f"\r外部语料向量 {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-
-def _squash(text: str) -> str:
-    return "".join(text.split())
 
 
 def write_report(report: Report, out_dir: Path, set_path: Path, failures: list[str],

@@ -168,12 +168,3 @@ def _arabic_counts(text: str) -> str:
 
     return re.sub(rf"(?<![第哪几{CN_NUMERAL}])[{CN_NUMERAL}]+(?=[年个名人家项场次所户条种批亿万元])", to_digits, text)
 
-
-def number_words(text: str) -> list[float]:
-    """Numbers written in a question (三年 → 3): used to prefer the figure for the same span."""
-    values = []
-    for m in re.finditer(rf"\d+(?:\.\d+)?|[{CN_NUMERAL}]+", text):
-        value = chinese_to_number(m.group(0))
-        if value is not None:
-            values.append(value)
-    return values

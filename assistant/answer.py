@@ -5,11 +5,14 @@ several give different figures. Every number it prints comes from a cited paragr
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .arithmetic import Composite, compose
 from .extract import Candidate, Extractor
 from .question import Places, Question
+from .reader import Reader
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
+from .sources import citation_label
 
 ACCEPT = 0.55  # share of the question's focus that must surround an answer
 RELATED = 0.3  # below this a paragraph is not even worth showing as related
@@ -22,10 +25,14 @@ _ENTITY = {
 
 
 class ExtractiveAnswerer:
+    """Answers from the printed text only. With a `Reader`, the answer is chosen by the learned
+    scorer; without one, by the hand-set rules of `Extractor` (kept for comparison)."""
+
     name = "extractive"
 
-    def __init__(self, extractor: Extractor) -> None:
+    def __init__(self, extractor: Extractor, reader: Reader | None = None) -> None:
         self.extractor = extractor
+        self.reader = reader
 
     def answer(self, question: Question, hits: list[Hit], *, asked: str) -> Answer:
         if question.asks == "person" and re.search(r"拍|摄", question.text):
@@ -36,10 +43,17 @@ class ExtractiveAnswerer:
             composite = compose(question, hits, self.extractor)
             if composite is not None:
                 return self._computed(question, composite, asked)
+        if self.reader is not None:
+            decision = self.reader.read(question, hits, question.vector)
+            if decision.answer is None:
+                return self._refuse(question, decision.related, asked)
+            if decision.several:
+                return self._several(question, decision.several, asked)
+            return self._single(question, decision.answer, asked)
         candidates = self.extractor.candidates(question, hits)
         accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
         if not accepted:
-            return self._refuse(question, candidates, hits, asked)
+            return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
         best = accepted[0]
         rivals = self._different_sources(question, accepted)
         if len(rivals) > 1:
@@ -104,10 +118,9 @@ class ExtractiveAnswerer:
         text = "\n".join(lines) + f"\n\n{sources.render()}"
         return Answer(asked, question.text, text, False, sources.citations, figures)
 
-    def _refuse(self, question: Question, candidates: list[Candidate], hits: list[Hit], asked: str) -> Answer:
+    def _refuse(self, question: Question, related: list, asked: str) -> Answer:
         sources = _Sources()
         lines = ["资料中没有找到这个问题的答案。"]
-        related = [c for c in candidates if c.coverage >= RELATED][:2]
         if related:
             lines.append("相关内容（并非所问）：")
             seen = set()
@@ -140,7 +153,9 @@ class ExtractiveAnswerer:
 
 
 class _Sources:
-    """Numbered citations, one per paragraph, in the order they are first used."""
+    """Numbered citations, one per paragraph, in the order they are first used. Each reads like a
+    newspaper reference (《西藏日报》2026年1月20日 第3版 ·《标题》) where the page's metadata is
+    known, the file name where it is not; the paragraph id follows in small print."""
 
     def __init__(self) -> None:
         self.citations: list[Citation] = []
@@ -151,19 +166,18 @@ class _Sources:
                 return c.number
         number = len(self.citations) + 1
         self.citations.append(Citation(number, paragraph.paragraph_id, paragraph.source_file, paragraph.article,
-                                       paragraph.section, paragraph.text, highlight))
+                                       paragraph.section, paragraph.text, highlight,
+                                       label=citation_label(paragraph), page=paragraph.page))
         return number
 
     def highlight(self, number: int, phrase: str) -> None:
-        c = self.citations[number - 1]
-        self.citations[number - 1] = Citation(c.number, c.paragraph_id, c.source_file, c.article, c.section,
-                                              c.text, phrase)
+        self.citations[number - 1] = replace(self.citations[number - 1], highlight=phrase)
 
     def render(self) -> str:
         lines = ["来源："]
         for c in self.citations:
-            where = f"《{c.article}》" + (f"·{c.section}" if c.section else "")
-            lines.append(f"[{c.number}] {where}｜{c.source_file}｜{c.paragraph_id}")
+            where = c.label + (f"·{c.section}" if c.section else "")
+            lines.append(f"[{c.number}] {where}｜{c.paragraph_id}")
         return "\n".join(lines)
 
 

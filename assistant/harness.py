@@ -1,45 +1,180 @@
-"""`assistant eval`: run a question set, score it, measure outside retrieval, write the report
-(`report.md`, `report.json`, `accuracy.png`) and check the thresholds CI enforces."""
+"""`assistant eval`: run the evaluation suites (`eval/suites.toml`) or one `--set` file through the
+batch path, score them per split and measure outside retrieval. The report is `eval_report.py`;
+the scoring and the thresholds CI enforces are `evaluate.py`."""
 
 from __future__ import annotations
 
-import json
+import hashlib
+import importlib.util
+import re
+import shutil
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from .config import ROOT, Settings
-from .evaluate import Report, load_set, retrieval_by_mode, score_row, squash, summarise
+from .evaluate import (
+    SPLITS,
+    Evaluation,
+    Report,
+    SetRun,
+    load_set,
+    retrieval_by_mode,
+    score_row,
+    squash,
+    summarise,
+)
 from .outside import DEBIAN_FAQ, write_faq_corpus
-
-KIND_NAMES = {"figure": "数字", "fact": "事实", "multi_hop": "多跳", "followup": "追问", "unanswerable": "无答案",
-              "ambiguous": "多来源", "paraphrase": "换说法"}
+from .suites import OUT, Suite, known_splits
 
 
-def run_eval(settings: Settings, set_path: Path, *, outside: bool = True, progress: bool = True) -> Report:
+def run_eval(settings: Settings, set_path: Path, *, outside: bool = True, progress: bool = True,
+             split: str = "all", known: dict | None = None) -> Report:
+    """One question set over the corpus and index of `settings` (`assistant eval --set`). Rows
+    without a split take it from `known` ((id, question) → split) when they were copied from a set
+    that has one."""
+    from .index import open_index
+
+    rows = [dict(r, split=r.get("split") or (known or {}).get((r["id"], r["question"]))) for r in load_set(set_path)]
+    report = run_set(settings, open_index(settings), _in_split(rows, split), progress)
+    if outside and DEBIAN_FAQ.exists():
+        report.outside["debian_faq"] = debian_faq_retrieval(settings, progress)
+    return report
+
+
+def run_single(settings: Settings, set_path: Path, suites: dict[str, Suite], *, split: str = "all",
+               outside: bool = True) -> Evaluation:
+    """`assistant eval --set FILE`: the file's rows over --corpus, as an evaluation of one set."""
+    report = run_eval(settings, set_path, outside=outside, split=split, known=known_splits(suites))
+    return Evaluation([SetRun(set_path.stem, set_path.stem, report)], _splits(split), report.outside, single=True)
+
+
+def run_suites(settings: Settings, suites: list[Suite], *, split: str = "all", outside: bool = True,
+               progress: bool = True, out: Path = OUT) -> Evaluation:
+    """Every suite over its own index (built on first use under `out/<suite>/index`); the answer
+    backend and embedding are those of `settings`."""
+    from .index import open_index
+
+    evaluation = Evaluation(splits=_splits(split))
+    for suite in suites:
+        missing = suite.missing()
+        if missing:
+            evaluation.skipped[suite.name] = "missing " + ", ".join(str(_rel(p)) for p in missing)
+            print(f"跳过评测套件 {suite.name}：{evaluation.skipped[suite.name]}", file=sys.stderr)
+            continue
+        started = time.perf_counter()
+        own = suite_settings(settings, suite, out)
+        index = open_index(own, progress=_progress(f"{suite.name} 向量") if progress else None)
+        for qset in suite.sets:
+            report = run_set(own, index, _in_split(load_set(qset.path), split), progress, f"{suite.name}/{qset.name}")
+            evaluation.runs.append(SetRun(suite.name, qset.name, report))
+        evaluation.seconds[suite.name] = round(time.perf_counter() - started, 1)
+    if outside and DEBIAN_FAQ.exists():
+        evaluation.outside["debian_faq"] = debian_faq_retrieval(settings, progress)
+    return evaluation
+
+
+def run_set(settings: Settings, index, rows: list[dict], progress: bool, label: str = "评测问题") -> Report:
+    """Ask every row through the batch path and score it; retrieval by mode on the answerable rows."""
     from tqdm import tqdm
 
     from .chat import Assistant, answer_record
-    from .index import open_index
     from .retrieve import HybridRetriever
 
-    rows = load_set(set_path)
-    assistant = Assistant(settings, open_index(settings))
-    paragraphs = assistant.index.paragraphs
+    assistant = Assistant(settings, index)
     report = Report()
     gold_sets = []
-    for row in tqdm(rows, desc="评测问题", unit="题", disable=not progress, file=sys.stderr):
+    for row in tqdm(rows, desc=label, unit="题", disable=not progress, file=sys.stderr):
         result = answer_record(assistant, row)
-        quote = row.get("source_quote") or ""
-        gold = {p.paragraph_id for p in paragraphs if quote and squash(quote) in squash(p.text)}
+        quote = squash(row.get("source_quote") or "")
+        gold = {p.paragraph_id for p in index.paragraphs if quote and quote in squash(p.text)}
         report.scored.append(score_row(row, result, gold))
         if gold and row.get("kind") != "unanswerable":
             gold_sets.append((result.get("standalone_question") or row["question"], gold))
     report.metrics = summarise(report.scored)
-    report.retrieval_modes = retrieval_by_mode(HybridRetriever(assistant.index, settings), gold_sets)
-    if outside and DEBIAN_FAQ.exists():
-        report.outside["debian_faq"] = debian_faq_retrieval(settings, progress)
+    report.retrieval_modes = retrieval_by_mode(HybridRetriever(index, settings), gold_sets)
     return report
+
+
+def suite_settings(settings: Settings, suite: Suite, out: Path = OUT) -> Settings:
+    """The suite's corpus and index folder; its synthetic pages written and vectors reused first."""
+    corpus = suite.corpus
+    if suite.synthetic:
+        corpus = (*corpus, synthetic_pages(suite.synthetic, suite.synthetic_dir(out), suite.corpus))
+    reuse_vectors(suite.index_dir(out), suite.reuse_vectors)
+    return settings.with_(corpus_dirs=corpus, index_dir=suite.index_dir(out))
+
+
+def synthetic_pages(paragraphs: int, folder: Path, exclude: tuple[Path, ...] = ()) -> Path:
+    """People's Daily 1998 pages from bench/bench_pipeline.py's `people_daily_pages`, written once,
+    less every paragraph that shares a sentence with the `exclude` pages: the evaluation pages come
+    from the same month, and their own sentences must not come back as shuffled distractors."""
+    sentences = _sentences(exclude)
+    digest = hashlib.sha1("\n".join(sorted(sentences)).encode()).hexdigest()[:8]
+    folder = folder.with_name(f"{folder.name}-{digest}")
+    if not folder.exists():
+        spec = importlib.util.spec_from_file_location("bench_pipeline", ROOT / "bench" / "bench_pipeline.py")
+        bench = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bench)
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        bench.people_daily_pages(paragraphs, partial)
+        for page in partial.glob("*.md"):
+            heading, *body = page.read_text(encoding="utf-8").strip().split("\n\n")
+            kept = [p for p in body if not sentences & _sentences_of(p)]
+            if kept:
+                page.write_text("\n\n".join([heading, *kept]) + "\n", encoding="utf-8")
+            else:
+                page.unlink()
+        partial.replace(folder)
+    return folder
+
+
+def _sentences(folders: tuple[Path, ...]) -> set[str]:
+    pages = [p for folder in folders for p in sorted(folder.rglob("*")) if p.suffix in (".md", ".txt")]
+    return {s for page in pages for s in _sentences_of(page.read_text(encoding="utf-8", errors="replace"))}
+
+
+def _sentences_of(text: str) -> set[str]:
+    """Sentences compared without the corpus's bracket marks and paragraph ids, which the bench
+    and the evaluation pages strip differently."""
+    text = re.sub(r"\d{8}-\d{2}-\d{3}-\d{3}|[\[\s]", "", text)
+    return {s for s in re.findall(r"[^。！？]*[。！？]", text) if len(s) >= 8}
+
+
+def reuse_vectors(index_dir: Path, sources: tuple[Path, ...]) -> None:
+    """Before a first build, copy in the text-keyed vectors other indexes already computed (their
+    `cache/vectors-*.npz`), so a merged corpus embeds only what no other suite has."""
+    merged: dict[str, dict] = {}
+    for source in sources:
+        for path in (source / "cache").glob("vectors-*.npz"):
+            if (index_dir / "cache" / path.name).exists():
+                continue
+            try:
+                with np.load(path) as data:
+                    merged.setdefault(path.name, {}).update(zip(data["keys"].tolist(), data["vectors"]))
+            except (OSError, ValueError, KeyError):
+                continue
+    for name, cache in merged.items():
+        target = index_dir / "cache" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=np.array(list(cache)), vectors=np.stack(list(cache.values())))
+        tmp.replace(target)
+
+
+def _splits(split: str) -> tuple[str, ...]:
+    return (*SPLITS, "all") if split == "all" else (split,)
+
+
+def _in_split(rows: list[dict], split: str) -> list[dict]:
+    return [r for r in rows if split == "all" or r.get("split") == split]
+
+
+def _rel(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def debian_faq_retrieval(settings: Settings, progress: bool) -> dict:
@@ -47,12 +182,12 @@ def debian_faq_retrieval(settings: Settings, progress: bool) -> dict:
     from .index import open_index
     from .retrieve import HybridRetriever
 
-    folder = ROOT / "eval" / "out" / "debian-faq"
+    folder = OUT / "debian-faq"
     queries = write_faq_corpus(folder / "pages")
     faq_settings = Settings(corpus_dirs=(folder / "pages",), index_dir=folder / "index",
                             embedding=settings.embedding, embedding_threads=settings.embedding_threads)
     started = time.perf_counter()
-    index = open_index(faq_settings, progress=_progress if progress else None)
+    index = open_index(faq_settings, progress=_progress("外部语料向量") if progress else None)
     by_file: dict[str, set[str]] = {}
     for p in index.paragraphs:
         by_file.setdefault(p.source_file, set()).add(p.paragraph_id)
@@ -62,124 +197,8 @@ def debian_faq_retrieval(settings: Settings, progress: bool) -> dict:
             "seconds": round(time.perf_counter() - started, 1)}
 
 
-def _progress(done: int, total: int) -> None:
-    print(f"\r外部语料向量 {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+def _progress(label: str):
+    def show(done: int, total: int) -> None:
+        print(f"\r{label} {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-
-def write_report(report: Report, out_dir: Path, set_path: Path, failures: list[str],
-                 backend: str = "extractive") -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    m = report.metrics
-    data = {"set": str(set_path.name), "backend": backend, "metrics": m,
-            "replaced": sum(1 for s in report.scored if s.result.get("replaced")),
-            "ids": [s.row["id"] for s in report.scored], "retrieval_modes": report.retrieval_modes,
-            "outside": report.outside, "threshold_failures": failures,
-            "failures": [_failure(s) for s in report.scored if not s.correct or not s.faithful]}
-    (out_dir / "report.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    _chart(m, out_dir / "accuracy.png")
-    lines = [
-        "# 评测报告 · Evaluation report", "",
-        f"Set: `{set_path.name}`, {m['questions']} questions. Generated by `assistant eval`; every number "
-        "below is what the code scored on this run.", "",
-        "## Headline", "",
-        "| metric | value |", "|---|---|",
-        f"| figure accuracy | {m['figure_accuracy']:.3f} |",
-        f"| citation accuracy (n={m['citation_n']}) | {m['citation_accuracy']:.3f} |",
-        f"| number fidelity | {m['number_fidelity']:.3f} |",
-        f"| refusal accuracy | {m['refusal_accuracy']:.3f} |",
-        f"| false refusals | {m['false_refusals']:.3f} |",
-        f"| overall accuracy | {m['accuracy']:.3f} |",
-        f"| retrieval recall@1 / @3 / @5 | {m['recall_at_1']:.3f} / {m['recall_at_3']:.3f} / {m['recall_at_5']:.3f} |",
-        f"| retrieval MRR | {m['mrr']:.3f} |",
-        f"| latency p50 / p95 | {m['latency_p50_ms']} ms / {m['latency_p95_ms']} ms |", "",
-        "## Accuracy per kind", "", "![accuracy per kind](accuracy.png)", "",
-        "| kind | n | accuracy |", "|---|---|---|",
-    ]
-    for kind, v in m["per_kind"].items():
-        lines.append(f"| {kind} ({KIND_NAMES.get(kind, kind)}) | {v['n']} | {v['accuracy']:.3f} |")
-    lines += ["", "## Retrieval by mode (our set, gold = paragraph holding the source quote)", "",
-              "| mode | recall@1 | recall@5 | MRR |", "|---|---|---|---|"]
-    for mode, v in report.retrieval_modes.items():
-        lines.append(f"| {mode} | {v['recall_at_1']:.3f} | {v['recall_at_5']:.3f} | {v['mrr']:.3f} |")
-    for name, o in report.outside.items():
-        lines += ["", f"## Outside data: {name} ({o['sections']} question headings → {o['paragraphs']} body paragraphs)",
-                  "", "| mode | recall@1 | recall@5 | MRR |", "|---|---|---|---|"]
-        for mode, v in o["modes"].items():
-            lines.append(f"| {mode} | {v['recall_at_1']:.3f} | {v['recall_at_5']:.3f} | {v['mrr']:.3f} |")
-    lines += _other_runs(out_dir, report)
-    lines += ["", "## Thresholds", ""]
-    lines += [f"- FAILED: {f}" for f in failures] or ["All thresholds in `eval/thresholds.toml` pass."]
-    lines += ["", "## Failures", "", "| id | kind | question | expected | got | why |", "|---|---|---|---|---|---|"]
-    for s in report.scored:
-        if s.correct and s.faithful:
-            continue
-        f = _failure(s)
-        lines.append(f"| {f['id']} | {f['kind']} | {_cell(f['question'])} | {_cell(f['expected'])} | "
-                     f"{_cell(f['got'])} | {_cell(f['why'])} |")
-    (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _other_runs(out_dir: Path, report: Report) -> list[str]:
-    """Runs of other answer backends saved under eval/<backend>/ (`assistant --llm local eval
-    --set … --out eval/llm`), beside this run scored on the same questions."""
-    lines = []
-    for path in sorted(out_dir.glob("*/report.json")):
-        other = json.loads(path.read_text(encoding="utf-8"))
-        o = other["metrics"]
-        ids = set(other.get("ids", []))
-        same = [s for s in report.scored if s.row["id"] in ids]
-        m = summarise(same) if same else report.metrics
-        lines += ["", f"## Backend comparison: `{other.get('backend', path.parent.name)}` on `{other['set']}` "
-                  f"({o['questions']} questions)", "",
-                  f"| metric | this run on the same {len(same) or m['questions']} questions | "
-                  + other.get("backend", path.parent.name) + " |", "|---|---|---|"]
-        for key in ("accuracy", "figure_accuracy", "citation_accuracy", "number_fidelity", "refusal_accuracy",
-                    "false_refusals", "latency_p50_ms", "latency_p95_ms"):
-            lines.append(f"| {key} | {m.get(key)} | {o.get(key)} |")
-        for kind, v in o.get("per_kind", {}).items():
-            mine = m["per_kind"].get(kind, {}).get("accuracy")
-            lines.append(f"| accuracy: {kind} (n={v['n']}) | {mine} | {v['accuracy']} |")
-        replaced = other.get("replaced")
-        if replaced is not None:
-            lines.append(f"| generated answers replaced by verification | – | {replaced} |")
-    return lines
-
-
-def _failure(s) -> dict:
-    got = s.result.get("answer", "").split("\n来源：", 1)[0]
-    question = s.row["question"]
-    if s.row.get("history"):
-        question = " → ".join([*s.row["history"], question])
-    why = s.why if not s.correct else ""
-    if not s.faithful:
-        why = (why + "; " if why else "") + "a number is not in any cited paragraph"
-    return {"id": s.row["id"], "kind": s.row["kind"], "question": question,
-            "expected": s.row.get("answer") or "（应拒答）", "got": got.splitlines()[0] if got else "", "why": why}
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")[:120]
-
-
-def _chart(metrics: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    kinds = list(metrics["per_kind"])
-    values = [metrics["per_kind"][k]["accuracy"] for k in kinds]
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
-    bars = ax.bar(kinds, values, color=["#3b7dd8" if v >= 0.9 else "#e0a030" if v >= 0.6 else "#d04040"
-                                        for v in values])
-    for bar, k in zip(bars, kinds):
-        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.02,
-                f"{metrics['per_kind'][k]['accuracy']:.2f} (n={metrics['per_kind'][k]['n']})",
-                ha="center", fontsize=7)
-    ax.set_ylim(0, 1.12)
-    ax.set_ylabel("accuracy")
-    ax.set_title("Answer accuracy per question kind")
-    ax.tick_params(axis="x", labelsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return show

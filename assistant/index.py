@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import shutil
 import time
 import uuid
@@ -21,11 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from .config import Settings
-from .ingest import Corpus, fingerprint, load_corpus, page_digests, write_atomic
-from .schema import Article, Paragraph
+from .ingest import Corpus, IngestError, Page, fingerprint, load_corpus, page_digests, write_atomic
+from .schema import Article, PageMeta, Paragraph
 from .text import Tokenizer
+from .units import Units, unit_texts
 
-FORMAT = 2
+FORMAT = 3  # 3: sentence and clause vectors (units.npz)
+log = logging.getLogger("assistant.index")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class HybridIndex:
     tokenizer: Tokenizer
     embedding: object  # the llama-index BaseEmbedding used for both passages and queries
     manifest: dict
+    units: Units | None = None  # sentence and clause vectors for the reader
 
     def paragraph(self, paragraph_id: str) -> Paragraph | None:
         return self._by_id.get(paragraph_id)
@@ -46,6 +50,7 @@ class HybridIndex:
     def __post_init__(self) -> None:
         self._by_id = {p.paragraph_id: p for p in self.paragraphs}
         self.position = {p.paragraph_id: i for i, p in enumerate(self.paragraphs)}
+        self.pages: dict[str, PageMeta] = {p.source_file: p.page for p in self.paragraphs if p.page}
 
 
 def open_index(settings: Settings, *, rebuild: bool = False, embedding=None, progress=None) -> HybridIndex:
@@ -61,6 +66,20 @@ def open_index(settings: Settings, *, rebuild: bool = False, embedding=None, pro
             wanted["corpus_fingerprint"] = corpus.fingerprint
             store = _build(settings, corpus, embedding, wanted, progress)
     return _load(store, settings, embedding)
+
+
+def embedding_check(settings: Settings, embedding, progress=None):
+    """A pre-commit check for `ingest_files`: embed the page's paragraphs into the vector cache (the
+    build that follows finds them there), so a page the index cannot be built from is refused
+    before it is copied into the corpus."""
+
+    def check(page: Page) -> None:
+        with _lock(settings.index_dir):
+            _, failed = _embed_with_cache(settings, embedding, [p.context() for p in page.paragraphs], progress)
+        if failed:
+            raise IngestError(f"有 {len(failed)} 个段落无法计算向量，版面未导入", 422)
+
+    return check
 
 
 def index_status(settings: Settings) -> dict | None:
@@ -84,7 +103,7 @@ def _code_digest() -> str:
     """Layout repair and tokenisation change what is indexed: rebuild when their code changes."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("layout.py", "text.py", "schema.py", "data/terms.txt", "data/synonyms.txt", "data/places.toml"):
+    for name in ("layout.py", "formats.py", "sources.py", "text.py", "schema.py", "units.py", "data/terms.txt", "data/synonyms.txt", "data/places.toml"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -122,10 +141,18 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
     from llama_index.vector_stores.faiss import FaissVectorStore
 
     started = time.perf_counter()
+    _require_pages(corpus)
     store = settings.index_dir / f"store-{wanted['corpus_fingerprint']}-{uuid.uuid4().hex[:8]}"
     store.mkdir(parents=True)
+    vectors, failed = _embed_with_cache(settings, embedding, [p.context() for p in corpus.paragraphs], progress)
+    if failed:  # leave out whole pages whose paragraphs the model cannot take; keep the rest
+        bad = {corpus.paragraphs[i].source_file for i in failed}
+        log.warning("无法计算向量，未收录版面：%s", "、".join(sorted(bad)))
+        keep = [i for i, p in enumerate(corpus.paragraphs) if p.source_file not in bad]
+        vectors = vectors[keep]
+        corpus.drop(dict.fromkeys(bad, "段落无法计算向量"))
+        _require_pages(corpus)
     paragraphs = corpus.paragraphs
-    vectors = _embed_with_cache(settings, embedding, [p.context() for p in paragraphs], progress)
     nodes = []
     for p, vector in zip(paragraphs, vectors):
         node = TextNode(id_=p.paragraph_id, text=p.context(), embedding=vector.tolist(),
@@ -137,6 +164,8 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
     VectorStoreIndex(nodes, storage_context=storage, embed_model=embedding, show_progress=False)
     storage.persist(persist_dir=str(store / "vectors"))
 
+    _unit_vectors(settings, embedding, paragraphs, progress).save(store / "units.npz")
+
     tokenizer = Tokenizer(settings.extra_terms, cache_dir=settings.index_dir / "cache")
     bm25 = bm25s.BM25()
     bm25.index([tokenizer.terms(p.context()) or ["∅"] for p in paragraphs], show_progress=False)
@@ -144,12 +173,15 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
 
     with open(store / "paragraphs.jsonl", "w", encoding="utf-8") as handle:
         for p in paragraphs:
-            handle.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+            handle.write(json.dumps({k: v for k, v in p.to_dict().items() if k != "page"}, ensure_ascii=False) + "\n")
+    with open(store / "pages.jsonl", "w", encoding="utf-8") as handle:  # newspaper, date, page: once per page
+        for name, page in {p.source_file: p.page for p in paragraphs if p.page}.items():
+            handle.write(json.dumps({"source_file": name, **page.__dict__}, ensure_ascii=False) + "\n")
     with open(store / "articles.jsonl", "w", encoding="utf-8") as handle:
         for a in corpus.articles:
             handle.write(json.dumps(a.__dict__, ensure_ascii=False) + "\n")
     manifest = dict(wanted, dimensions=int(vectors.shape[1]), paragraphs=len(paragraphs),
-                    files=sorted(corpus.files), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    files=sorted(set(corpus.files) - set(corpus.skipped)), skipped=corpus.skipped, built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
                     build_seconds=round(time.perf_counter() - started, 2))
     write_atomic(store / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
     write_atomic(settings.index_dir / "CURRENT", store.name.encode())
@@ -159,8 +191,26 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
     return store
 
 
-def _embed_with_cache(settings: Settings, embedding, texts: list[str], progress) -> np.ndarray:
-    """Vectors keyed by text: adding one page re-embeds only its paragraphs."""
+def _unit_vectors(settings: Settings, embedding, paragraphs: list[Paragraph], progress) -> Units:
+    """Vectors of every sentence and clause (through the same text-keyed cache as paragraphs). A
+    unit the model fails on gets a zero vector: it only loses its semantic evidence."""
+    sentence_texts, clause_texts, sentence_start, clause_start = unit_texts(paragraphs)
+    sentence_vectors, _ = _embed_with_cache(settings, embedding, sentence_texts, progress)
+    clause_vectors, _ = _embed_with_cache(settings, embedding, clause_texts, progress)
+    return Units(sentence_vectors.astype(np.float16), clause_vectors.astype(np.float16), sentence_start, clause_start)
+
+
+def _require_pages(corpus: Corpus) -> None:
+    if not corpus.paragraphs:
+        why = "；".join(f"{name}：{reason}" for name, reason in corpus.skipped.items())
+        raise IngestError("资料库里没有可用的版面" + (f"（{why}）" if why else "（版面文件夹里没有 .md 或 .txt 文件）"))
+
+
+def _embed_with_cache(settings: Settings, embedding, texts: list[str], progress) -> tuple[np.ndarray, list[int]]:
+    """Vectors keyed by text: adding one page re-embeds only its paragraphs. Returns the
+    normalised vectors and the positions of texts the model failed on (their rows are zero)."""
+    if not texts:
+        return np.zeros((0, 1), np.float32), []
     cache_file = settings.index_dir / "cache" / f"vectors-{_slug(embedding.model_name)}.npz"
     cache: dict[str, np.ndarray] = {}
     if cache_file.exists():
@@ -169,28 +219,55 @@ def _embed_with_cache(settings: Settings, embedding, texts: list[str], progress)
                 cache = dict(zip(data["keys"].tolist(), data["vectors"]))
         except (OSError, ValueError, KeyError):
             cache = {}
-    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    keys = [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
     missing = [i for i, k in enumerate(keys) if k not in cache]
+    failed: list[int] = []
     if missing:
-        if hasattr(embedding, "set_threads"):
-            embedding.set_threads(2)
+        _set_threads(embedding, 2)
         batch = 32
-        for start in range(0, len(missing), batch):
-            chunk = missing[start: start + batch]
-            vectors = embedding.get_text_embedding_batch([texts[i] for i in chunk])
-            for i, v in zip(chunk, vectors):
-                cache[keys[i]] = np.asarray(v, dtype=np.float32)
-            if progress:
-                progress(min(start + batch, len(missing)), len(missing))
-        if hasattr(embedding, "set_threads"):
-            embedding.set_threads(settings.embedding_threads)
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(list(cache)), vectors=np.stack(list(cache.values())))
-        tmp.replace(cache_file)
-    vectors = np.stack([cache[k] for k in keys]).astype(np.float32)
+        try:
+            for start in range(0, len(missing), batch):
+                chunk = missing[start: start + batch]
+                for i, vector in zip(chunk, _embed_batch(embedding, [texts[i] for i in chunk])):
+                    if vector is None:
+                        failed.append(i)
+                    else:
+                        cache[keys[i]] = vector
+                if progress:
+                    progress(min(start + batch, len(missing)), len(missing))
+        finally:
+            _set_threads(embedding, settings.embedding_threads)
+        if cache:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(list(cache)), vectors=np.stack(list(cache.values())))
+            tmp.replace(cache_file)
+    dimensions = len(next(iter(cache.values()))) if cache else 1
+    vectors = np.stack([cache.get(k, np.zeros(dimensions, np.float32)) for k in keys]).astype(np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    return vectors / np.maximum(norms, 1e-12), failed
+
+
+def _embed_batch(embedding, texts: list[str]) -> list[np.ndarray | None]:
+    """One batch; when it fails, one text at a time, so only the texts at fault are lost."""
+    try:
+        return [np.asarray(v, dtype=np.float32) for v in embedding.get_text_embedding_batch(texts)]
+    except Exception:  # noqa: BLE001 - any model failure on a text leaves that text out, never the corpus
+        out: list[np.ndarray | None] = []
+        for text in texts:
+            try:
+                out.append(np.asarray(embedding.get_text_embedding(text), dtype=np.float32))
+            except Exception as err:  # noqa: BLE001
+                log.warning("段落无法计算向量（%s）：%s", type(err).__name__, text[:40])
+                out.append(None)
+        return out
+
+
+def _set_threads(embedding, threads: int) -> None:
+    """More threads for a bulk build; 1 while serving. Only the engines that expose it."""
+    setter = getattr(embedding, "set_threads", None)
+    if setter is not None:
+        setter(threads)
 
 
 def _slug(name: str) -> str:
@@ -207,15 +284,23 @@ def _load(store: Path, settings: Settings, embedding) -> HybridIndex:
     storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=vector_dir)
     vector_index = load_index_from_storage(storage, embed_model=embedding)
     bm25 = bm25s.BM25.load(str(store / "bm25"))
+    pages: dict[str, PageMeta] = {}
+    if (store / "pages.jsonl").exists():
+        with open(store / "pages.jsonl", encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                name = record.pop("source_file")
+                pages[name] = PageMeta(**record)
     with open(store / "paragraphs.jsonl", encoding="utf-8") as handle:
-        paragraphs = [_paragraph(json.loads(line)) for line in handle]
+        paragraphs = [_paragraph(json.loads(line), pages) for line in handle]
     with open(store / "articles.jsonl", encoding="utf-8") as handle:
         articles = [Article(**json.loads(line)) for line in handle]
     manifest = json.loads((store / "manifest.json").read_text())
     tokenizer = Tokenizer(settings.extra_terms, cache_dir=settings.index_dir / "cache")
-    return HybridIndex(paragraphs, articles, vector_index, bm25, tokenizer, embedding, manifest)
+    return HybridIndex(paragraphs, articles, vector_index, bm25, tokenizer, embedding, manifest,
+                       Units.load(store / "units.npz"))
 
 
-def _paragraph(record: dict) -> Paragraph:
+def _paragraph(record: dict, pages: dict[str, PageMeta]) -> Paragraph:
     record["repairs"] = tuple(record.get("repairs", ()))
-    return Paragraph(**record)
+    return Paragraph(**record, page=pages.get(record["source_file"]))

@@ -18,12 +18,13 @@ from .answer import ExtractiveAnswerer, _Sources
 from .config import ROOT, Settings
 from .question import Question
 from .schema import Answer, Hit
-from .verify import stated_figures, unsupported_figures
+from .verify import FigureCheck, StreamGate
 
 log = logging.getLogger("assistant.llm")
 PROMPTS = ROOT / "prompts"
 REFUSAL = "资料中没有找到"
 REPLACED = "⚠️ 生成的回答未通过数字与出处核对，已改为原文摘录："
+MOVED = "（注：模型标错或漏标了出处编号，已改为实际刊有该数字或引文的段落。）"
 _CITE = re.compile(r"\[(\d+)\]")
 
 
@@ -84,68 +85,80 @@ class GenerativeAnswerer:
             lines.append(f"[{n}]《{p.article}》{p.text[: self.max_chars]}")
         return "\n".join(lines)
 
-    def answer(self, question: Question, hits: list[Hit], *, asked: str) -> Answer:
-        *_, final = self.stream(question, hits, asked=asked)  # the last piece is the Answer
+    def answer(self, question: Question, hits: list[Hit], *, asked: str, user_text: str = "") -> Answer:
+        *_, final = self.stream(question, hits, asked=asked, user_text=user_text)  # the last piece is the Answer
         return final
 
-    def stream(self, question: Question, hits: list[Hit], *, asked: str) -> Iterator[str | Answer]:
-        """Yields text chunks as generated, then the verified (or replaced) final Answer."""
+    def stream(self, question: Question, hits: list[Hit], *, asked: str, user_text: str = "") -> Iterator[str | Answer]:
+        """Yields the draft clause by clause as the model writes it, but a clause that states a
+        figure only once that figure has passed the same check the whole draft gets: no unverified
+        figure is ever shown, even briefly. Then the verified (or replaced) final Answer."""
         given = hits[: self.max_sources]
+        check = FigureCheck(self, question, given, user_text)
         text = prompt("answer", sources=self.sources_block(given), question=question.text)
-        written = ""
+        written, gate = "", StreamGate(check)
         for delta in _deltas(self.llm, text):
             written += delta
-            yield delta
-        yield self.verify(question, Drafted(written.strip(), given), asked)
+            yield from gate.release(written)
+        yield self.verify(question, Drafted(written.strip(), given), asked, check)
 
-    def verify(self, question: Question, drafted: Drafted, asked: str) -> Answer:
-        """Accept the draft only if every [n] is a given source and every number is in a cited one."""
+    def verify(self, question: Question, drafted: Drafted, asked: str, check: FigureCheck | None = None) -> Answer:
+        """Show the draft only if every [n] is a given source, every figure it states is printed in a
+        given source (the citation is moved to the source that prints it when the model numbered it
+        wrong), and, for a figure question, a stated figure stands in a sentence that agrees with
+        the question. Numbers the user stated (2018年, 1～6月) support nothing and count against nothing."""
+        check = check or FigureCheck(self, question, drafted.hits, "")
         text = drafted.text
+        stated = check.stated(text)
+        # "资料中没有找到" after a figure is no refusal: the figure is a claim and is checked as one
+        refused = REFUSAL in text and not stated
+        problems, moved = [], False
+        given = [int(n) for n in _CITE.findall(text)]
+        if any(n < 1 or n > len(drafted.hits) for n in given):
+            problems.append(f"cites a source that was not given: {sorted(set(given))}")
+        unprinted = [f for f in stated if not check.printing(f)]
+        if unprinted:
+            problems.append("numbers in no given source: " + "、".join(f.text for f in unprinted))
+        if not problems:
+            text, moved = check.reattach(text)  # cite the sources that print the figures (or the quote)
         numbers = [int(n) for n in _CITE.findall(text)]
-        refused = text.startswith(REFUSAL) or (REFUSAL in text and not numbers)
-        problems = []
-        if any(n < 1 or n > len(drafted.hits) for n in numbers):
-            problems.append(f"cites a source that was not given: {sorted(set(numbers))}")
-        cited = [drafted.hits[n - 1].paragraph for n in dict.fromkeys(numbers) if 1 <= n <= len(drafted.hits)]
-        missing = unsupported_figures(text, [p.text for p in cited])
-        if missing:
-            problems.append("numbers not in a cited paragraph: " + "、".join(f.text for f in missing))
-        if not refused and not numbers:
+        if not refused and not numbers and not problems:
             problems.append("no citation")
         if not refused and not problems and question.wants_figure:
-            problems += self._second_opinion(question, drafted)
+            problems += self._answers_the_question(question, drafted, check, stated)
         if problems:
-            log.warning("rejected generated answer (%s): %s", "; ".join(problems), text)
+            log.warning("rejected generated answer (%s): %s", "; ".join(problems), drafted.text)
             replaced = self.fallback.answer(question, drafted.hits, asked=asked)
             replaced.text = f"{REPLACED}\n{replaced.text}"
             replaced.replaced = True
+            replaced.draft = drafted.text
             return replaced
         sources = _Sources()
-        renumber = {}
-        for n in dict.fromkeys(numbers):
-            renumber[n] = sources.cite(drafted.hits[n - 1].paragraph)
+        renumber = {n: sources.cite(drafted.hits[n - 1].paragraph) for n in dict.fromkeys(numbers)}
         body = _CITE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", text)
+        if moved:
+            body += f"\n{MOVED}"
         rendered = f"{body}\n\n{sources.render()}" if sources.citations else body
-        return Answer(asked, question.text, rendered, refused, sources.citations, [])
+        return Answer(asked, question.text, rendered, refused, sources.citations, [], draft=drafted.text)
 
-    def _second_opinion(self, question: Question, drafted: Drafted) -> list[str]:
-        """A figure printed in a cited paragraph can still answer another question (安徽's
-        100万元 智力援藏资金 given as its 签约资金). The stated figures must include one that the
-        extractive scorer also accepts for this question, or a sum/difference it can work out."""
-        from .answer import ACCEPT
+    def _answers_the_question(self, question: Question, drafted: Drafted, check: FigureCheck,
+                              stated: list) -> list[str]:
+        """A figure question needs a stated figure of the draft's own that answers it: for a sum or
+        difference, the one the arithmetic gives; otherwise one whose printed sentence agrees with
+        the question (subject, time, type, unit, and the question's words around it)."""
         from .arithmetic import compose
 
-        stated = stated_figures(drafted.text)
         if not stated:
-            return []
-        accepted = [c.figure for c in self.extractor.candidates(question, drafted.hits)
-                    if c.figure is not None and c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
+            return ["states no figure of its own"]
         composite = compose(question, drafted.hits, self.extractor)
-        values = [f.value for f in accepted] + ([composite.value] if composite else [])
-        if any(abs(f.value - v) <= 1e-9 * max(abs(v), 1.0) for f in stated for v in values):
+        if composite is not None:
+            if any(abs(f.value - composite.value) <= 1e-9 * max(abs(composite.value), 1.0) for f in stated):
+                return []
+            return [f"asked for {composite.op} of two figures ({composite.text}); the draft states "
+                    + "、".join(f.text for f in stated)]
+        if any(check.fits(f) for f in stated):
             return []
-        return ["no stated figure answers this question by the extractive check: "
-                + "、".join(f.text for f in stated)]
+        return ["no stated figure stands in a sentence that answers this question: " + "、".join(f.text for f in stated)]
 
     def rewrite(self, history: list[str], question: str) -> str:
         """A follow-up rewritten by the model into a standalone question (second template)."""

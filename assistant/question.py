@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .figures import CN_NUMERAL, UNIT_KINDS, chinese_to_number
 from .text import Tokenizer, normalise
@@ -15,7 +16,8 @@ FIGURE_KINDS = {"growth", "money", "people", "count", "percent", "date", "durati
 
 # Checked in order: the first pattern that matches decides the kind of answer.
 _ASKS: list[tuple[str, str]] = [
-    ("percent", r"百分之|百分比|比例|占比|增长率|增幅|增速|同比|环比|百分点"),
+    # a share or a rate: 比重, 份额, 几成, 占…多少, and any …率 (合格率, 普及率, 增长率)
+    ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用)[^，。？]{0,12}(多少|几)|[\u4e00-\u9fff]率(?=是|为|达|有|多少|几|[？?]|$)|增幅|增速|同比|环比|百分点"),
     ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)"),
     ("date", r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
     ("duration", r"多少年|几年|多久|多长时间|多少天|几天|多少个月|几个月"),
@@ -128,6 +130,7 @@ class Question:
     focus: list[str] = field(default_factory=list)  # words naming the thing asked about
     years: list[str] = field(default_factory=list)  # "2025" when the question pins a year
     ordinals: list[str] = field(default_factory=list)  # "第二次": the text must say the same one
+    vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it
 
     @property
     def wants_figure(self) -> bool:

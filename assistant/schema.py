@@ -10,6 +10,27 @@ BODY, CAPTION, CREDIT, BYLINE, HEADING, NOTE = "body", "caption", "credit", "byl
 
 
 @dataclass(frozen=True)
+class PageMeta:
+    """Where a page was printed, as far as it is known: read from its masthead line, the file's own
+    metadata (PDF info, HTML <meta>, DOCX properties), a sidecar file or the upload's fields."""
+
+    newspaper: str = ""  # 西藏日报 (without 《》)
+    date: str = ""  # the issue date, ISO: 2026-01-20
+    page: str = ""  # the page number as printed: "3", "A3"
+    page_title: str = ""  # the page's own name: 要闻, 援藏专版
+
+    def reference(self) -> str:
+        """《西藏日报》2026年1月20日 第3版, or as much of it as is known ("" when nothing is)."""
+        parts = [f"《{self.newspaper}》" if self.newspaper else ""]
+        if self.date:
+            year, month, day = (int(x) for x in self.date.split("-"))
+            parts.append(f"{year}年{month}月{day}日")
+        if self.page:
+            parts.append(f" 第{self.page}版" if self.page.isdigit() else f" {self.page}版")
+        return "".join(parts).strip()
+
+
+@dataclass(frozen=True)
 class Paragraph:
     paragraph_id: str  # "<file stem>-p<running number>", stable across rebuilds
     source_file: str  # file name inside the corpus folder
@@ -20,6 +41,7 @@ class Paragraph:
     text: str  # as printed (split sentences rejoined), shown to users
     search_text: str  # punctuation-normalised text used for indexing and matching
     repairs: tuple[str, ...] = ()  # what layout repair did to this paragraph, for traceability
+    page: PageMeta | None = None  # where its page was printed; kept out of the embedded text
 
     def context(self) -> str:
         """Article and section in front of the text: gives short paragraphs their subject."""
@@ -71,8 +93,13 @@ class Citation:
     section: str
     text: str  # the paragraph's full text
     highlight: str = ""  # the figure or phrase that answers the question
+    # what a reader is shown: 《西藏日报》2026年1月20日 第3版 ·《文章标题》, or the file name when
+    # the page's newspaper, date and page are unknown
+    label: str = ""
+    page: PageMeta | None = None
 
     def to_dict(self) -> dict:
+        page = self.page or PageMeta()
         return {
             "paragraph_id": self.paragraph_id,
             "source_file": self.source_file,
@@ -80,6 +107,11 @@ class Citation:
             "section": self.section,
             "text": self.text,
             "highlight": self.highlight,
+            "label": self.label,
+            "newspaper": page.newspaper,
+            "date": page.date,
+            "page": page.page,
+            "page_title": page.page_title,
         }
 
 
@@ -94,6 +126,7 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)  # retrieval results, for evaluation
     timings_ms: dict[str, float] = field(default_factory=dict)
     replaced: bool = False  # a generated answer failed verification and was replaced
+    draft: str = ""  # what a generative model wrote, before verification ("" for the extractive reader)
 
     def body(self) -> str:
         """The answer without its source list: the part whose numbers must be cited."""

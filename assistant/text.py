@@ -22,6 +22,7 @@ _SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[”’」』）
 def normalise(text: str) -> str:
     """Text for indexing and matching: full-width punctuation between Chinese, ASCII digits."""
     text = text.translate(_FULLWIDTH_DIGITS)
+    text = _MIDDLE_DOT_DECIMAL.sub(".", text)  # 1998 print: "120·74亿美元" is 120.74
     text = _HALF_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
     text = _HALF_PAREN.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
     text = _SPACES.sub(" ", text)
@@ -29,6 +30,7 @@ def normalise(text: str) -> str:
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)[·•・](?=\d)")
 
 
 def sentences(text: str) -> list[str]:
@@ -81,7 +83,7 @@ _STOPWORDS = set(
     "这 那 个 有 我 们 你 他 她 它 该 此 各 每 多少 几 什么 哪 哪些 哪个 哪里 谁 吗 呢 吧 啊 "
     "请问 请 一下 是否 如何 怎么 怎样 为什么 给 到 上 中 下 来 去 说 又 再 已 已经 共 达 达到 共计 累计 一共 "
     "总共 大约 目前 如今 现在 到底 究竟 具体 情况 数字 数据 数量 分别 各自 知道 告诉 能 可以 要 叫 叫做 称为 名称 名字 比 多 高 少 低 百分点 那个 这个 这次 那次 这些 那些 去年 今年 前年 "
-    "本次 此次".split()
+    "本次 此次 至 自 截至".split()
 )
 
 

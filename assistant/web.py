@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 
 from .chat import Conversation, QuestionError
-from .service import Service
+from .service import NotReady, Service
 
 EXAMPLES = [
     "湖南援藏三年签约资金多少？",
@@ -22,7 +22,8 @@ EXAMPLES = [
 _CSS = """
 .sources { font-size: 0.92em; line-height: 1.6; }
 .sources .source { border-left: 3px solid #3b7dd8; padding: 4px 10px; margin: 0 0 12px 0; }
-.sources .where { color: #555; font-size: 0.88em; }
+.sources .where { color: #333; font-size: 0.92em; font-weight: 600; }
+.sources .pid { color: #888; font-size: 0.75em; }
 .sources mark { background: #ffe27a; padding: 0 2px; }
 .sources .refused { color: #a33; }
 """
@@ -43,10 +44,14 @@ def sources_html(answer) -> str:
         if c.highlight:
             mark = html.escape(c.highlight)
             text = text.replace(mark, f"<mark>{mark}</mark>", 1)
-        where = html.escape(f"《{c.article}》" + (f" · {c.section}" if c.section else "") +
-                            f" ｜ {c.source_file} ｜ {c.paragraph_id}")
+        label = c.label or f"《{c.article}》"
+        where = html.escape(label + (f" · {c.section}" if c.section else ""))
+        # the file and paragraph id stay at hand (tooltip, small print) for whoever checks the source
+        detail = html.escape(f"{c.source_file} ｜ {c.paragraph_id}" + (f" ｜ 版名：{c.page.page_title}"
+                                                                     if c.page and c.page.page_title else ""))
         parts.append(f"<div class='source' id='source-{c.number}'><b>[{c.number}]</b> "
-                     f"<span class='where'>{where}</span><br>{text}</div>")
+                     f"<span class='where' title='{detail}'>{where}</span> <span class='pid'>{html.escape(c.paragraph_id)}</span>"
+                     f"<br>{text}</div>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -59,33 +64,41 @@ def _escape(text: str) -> str:
     return html.escape(text.translate(_MARKDOWN), quote=False).replace("\n", "<br>")
 
 
+def page_title(service: Service) -> str:
+    info = service.describe()
+    if info["status"] != "ready":
+        return "# 报纸资料问答助手\n正在建立索引，稍后即可提问。" if info["status"] == "building" else \
+            "# 报纸资料问答助手\n索引建立失败，请联系管理员。"
+    dates = "、".join(info["dates"]) or "见各篇"
+    return (f"# 报纸资料问答助手\n"
+            f"就本资料库中的报纸版面提问：{len(info['files'])} 个版面，{info['articles']} 篇文章，"
+            f"{info['paragraphs']} 个段落（报道日期：{dates}）。回答只依据原文，数字逐字引用并注明出处；"
+            f"原文没有的，会直说“资料中没有找到”。")
+
+
 def build_page(service: Service):
     import gradio as gr
 
-    info = service.describe()
-    dates = "、".join(info["dates"]) or "见各篇"
-    title = (f"# 报纸资料问答助手\n"
-             f"就本资料库中的报纸版面提问：{len(info['files'])} 个版面，{info['articles']} 篇文章，"
-             f"{info['paragraphs']} 个段落（报道日期：{dates}）。回答只依据原文，数字逐字引用并注明出处；"
-             f"原文没有的，会直说“资料中没有找到”。")
     theme = gr.themes.Default(font=_SYSTEM_FONTS, font_mono=["ui-monospace", "monospace"])
 
     def respond(message: str, history: list, conversation: Conversation | None) -> Iterator:
         conversation = conversation if conversation is not None else Conversation()
+        message = (message or "").encode("utf-8", "replace").decode("utf-8")  # lone surrogates break JSON
         history = list(history or [])
         history.append({"role": "user", "content": _escape(message or "")})
         history.append({"role": "assistant", "content": ""})
         streamed, answer = "", None
         try:
-            for piece in service.assistant.ask_stream(message or "", conversation):
+            assistant = service.assistant
+            for piece in assistant.ask_stream(message or "", conversation):
                 if isinstance(piece, str):
                     streamed += piece
-                    if service.assistant.answerer is not service.assistant.extractive:
+                    if assistant.answerer is not assistant.extractive:
                         history[-1]["content"] = _escape(streamed)  # model tokens as they arrive
                         yield history, conversation, sources_html(None), ""
                 else:
                     answer = piece
-        except QuestionError as err:
+        except (QuestionError, NotReady) as err:
             history[-1]["content"] = _escape(f"⚠️ {err}")
             yield history, conversation, sources_html(None), message
             return
@@ -93,7 +106,7 @@ def build_page(service: Service):
         if answer.standalone_question != answer.question:
             shown = f"（理解为：{answer.standalone_question}）\n"
         body = answer.text
-        already_shown = service.assistant.answerer is not service.assistant.extractive and not answer.replaced
+        already_shown = assistant.answerer is not assistant.extractive and not answer.replaced
         step = len(body) if already_shown else 6
         for end in range(step, len(body) + step, step):  # write the answer out as it streams
             history[-1]["content"] = _escape(shown + body[:end])
@@ -104,7 +117,7 @@ def build_page(service: Service):
         return [], Conversation(), sources_html(None), ""
 
     with gr.Blocks(title="报纸资料问答助手", analytics_enabled=False) as page:
-        gr.Markdown(title, sanitize_html=True)
+        heading = gr.Markdown(page_title(service), sanitize_html=True)
         conversation = gr.State(None)
         with gr.Row():
             with gr.Column(scale=3):
@@ -123,7 +136,8 @@ def build_page(service: Service):
         submitting = question.submit(respond, [question, chat, conversation], outputs)
         # stop a stream still writing first, then clear: a late chunk must not refill the chat
         new.click(None, None, None, cancels=[sending, submitting]).then(restart, None, outputs)
-    page.queue(default_concurrency_limit=8)
+        page.load(lambda: page_title(service), None, heading)  # the corpus may have grown since start
+    page.queue(default_concurrency_limit=8, api_open=False)  # answers only through the queue
     return page, theme
 
 
@@ -135,4 +149,58 @@ def create_app(service: Service):
 
     app = create_api(service)
     page, theme = build_page(service)
-    return gr.mount_gradio_app(app, page, path="/", theme=theme, css=_CSS, footer_links=[])
+    app = gr.mount_gradio_app(app, page, path="/", theme=theme, css=_CSS, footer_links=[])
+    app.add_middleware(UnknownFunction)
+    return app
+
+
+class UnknownFunction:
+    """Gradio answers requests that are the client's mistake with a 500: a function the page does
+    not have (`fn_index: 99`, an unknown api_name) raises a KeyError, and bad input to one of its own
+    unqueued helpers (the examples loader; our answer function is queued, so direct calls to it are
+    refused with a 404) comes back as a 500 error payload. Those become a 404 and a 422; every other
+    error passes as it was."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or not scope.get("path", "").startswith("/gradio_api/"):
+            await self.app(scope, receive, send)
+            return
+        from .guard import reply
+
+        held: list[dict] = []
+
+        async def holding_send(message) -> None:
+            if held or (message["type"] == "http.response.start" and message["status"] == 500):
+                held.append(message)  # wait to learn what the 500 is about
+            else:
+                await send(message)
+
+        try:
+            await self.app(scope, receive, holding_send)
+        except Exception as err:
+            if not _unknown_function(err):
+                for message in held:
+                    await send(message)
+                raise
+            await reply(send, 404, "页面上没有这个功能（fn_index 或 api_name 不存在）")
+            return
+        if held and scope["path"].startswith("/gradio_api/run/"):
+            await reply(send, 422, "页面功能的输入格式不对")
+            return
+        for message in held:
+            await send(message)
+
+
+def _unknown_function(err: Exception) -> bool:
+    """A KeyError counts only when raised by Gradio's function lookup itself, not by our code."""
+    from gradio.route_utils import FnIndexInferError
+
+    if isinstance(err, FnIndexInferError):
+        return True
+    frame = err.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return isinstance(err, KeyError) and frame is not None and frame.tb_frame.f_code.co_name == "get_fn"

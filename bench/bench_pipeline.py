@@ -80,14 +80,18 @@ def measure(settings: Settings, label: str, queries: int) -> dict:
     index = open_index(settings)
     build_s = time.perf_counter() - started
     built = index.manifest.get("build_seconds", build_s)
-    assistant = Assistant(settings, index)
-    for q in QUESTIONS:  # warm-up
-        assistant.ask(q)
-    rows = []
-    for n in range(queries):
-        answer = assistant.ask(QUESTIONS[n % len(QUESTIONS)])
-        rows.append(answer.timings_ms)
+    answer_by_reader = {}
+    for reader in ("rules", "learned"):  # the same questions through both answer choosers
+        assistant = Assistant(settings.with_(reader=reader), index)
+        for q in QUESTIONS:  # warm-up
+            assistant.ask(q)
+        rows = []
+        for n in range(queries):
+            answer = assistant.ask(QUESTIONS[n % len(QUESTIONS)])
+            rows.append(answer.timings_ms)
+        answer_by_reader[reader] = round(statistics.median(r.get("answer_ms", 0.0) for r in rows), 1)
     split = {k: [r.get(k, 0.0) for r in rows] for k in ("embed_ms", "dense_ms", "lexical_ms", "answer_ms", "total_ms")}
+    units = index.units
     result = {
         "corpus": label,
         "paragraphs": len(index.paragraphs),
@@ -95,6 +99,12 @@ def measure(settings: Settings, label: str, queries: int) -> dict:
         "build_paragraphs_per_s": round(len(index.paragraphs) / built, 1) if built else None,
         **{f"{k}_p50": round(statistics.median(v), 1) for k, v in split.items()},
         **{f"{k}_p95": round(percentile(v, 0.95), 1) for k, v in split.items()},
+        "answer_ms_p50_rules": answer_by_reader["rules"],
+        "sentence_vectors": int(units.sentence_vectors.shape[0]) if units else 0,
+        "clause_vectors": int(units.clause_vectors.shape[0]) if units else 0,
+        "unit_vectors_mb": round((units.sentence_vectors.nbytes + units.clause_vectors.nbytes) / 2**20, 1) if units else 0,
+        "units_file_mb": round(max((p.stat().st_size for p in settings.index_dir.glob("store-*/units.npz")),
+                                   default=0) / 2**20, 1),
     }
     result["cold_start_s"] = cold_start(settings)
     return result
@@ -138,12 +148,15 @@ def main() -> None:
     for r in results:
         r["peak_rss_mb"] = round(peak_mb)
         print(json.dumps(r, ensure_ascii=False))
-    print("\n| corpus | paragraphs | build p/s | embed p50 | search p50 (dense+bm25) | answer p50 | total p50 | total p95 | cold start s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| corpus | paragraphs | build p/s | embed p50 | search p50 (dense+bm25) | answer p50 learned (rules) "
+          "| total p50 | total p95 | cold start s | sentence + clause vectors | their memory MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         search = r["dense_ms_p50"] + r["lexical_ms_p50"]
         print(f"| {r['corpus']} | {r['paragraphs']} | {r['build_paragraphs_per_s']} | {r['embed_ms_p50']} | "
-              f"{search:.1f} | {r['answer_ms_p50']} | {r['total_ms_p50']} | {r['total_ms_p95']} | {r['cold_start_s']} |")
+              f"{search:.1f} | {r['answer_ms_p50']} ({r['answer_ms_p50_rules']}) | {r['total_ms_p50']} | "
+              f"{r['total_ms_p95']} | {r['cold_start_s']} | {r['sentence_vectors']} + {r['clause_vectors']} | "
+              f"{r['unit_vectors_mb']} |")
     print(f"\npeak RSS {peak_mb:.0f} MB")
 
 

@@ -23,12 +23,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(index_dir: Path, workdir: Path, env: dict | None = None):
-    """`assistant serve` on a free port, over a private copy of the seed corpus and index."""
+def running_server(index_dir: Path | None, workdir: Path, env: dict | None = None, ready: bool = True,
+                   process_out: list | None = None):
+    """`assistant serve` on a free port, over a private copy of the seed corpus and index (none: the
+    server builds one). `ready`: wait until the index is loaded, else only until it listens.
+    `process_out` receives the process, for tests that signal it."""
     corpus = workdir / "corpus"
     shutil.copytree(SEEDS, corpus, dirs_exist_ok=True)
     private_index = workdir / "index"
-    shutil.copytree(index_dir, private_index, dirs_exist_ok=True)
+    if index_dir is not None:
+        shutil.copytree(index_dir, private_index, dirs_exist_ok=True)
     port = free_port()
     log = open(workdir / "server.log", "w")
     process = subprocess.Popen(
@@ -37,6 +41,8 @@ def running_server(index_dir: Path, workdir: Path, env: dict | None = None):
         cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    if process_out is not None:
+        process_out.append(process)
     try:
         deadline = time.time() + 120
         while True:
@@ -44,6 +50,9 @@ def running_server(index_dir: Path, workdir: Path, env: dict | None = None):
                 with urllib.request.urlopen(base + "/api/health", timeout=2) as r:
                     if r.status == 200:
                         break
+            except urllib.error.HTTPError:
+                if not ready:
+                    break  # listening, still building
             except OSError:
                 pass
             if process.poll() is not None or time.time() > deadline:

@@ -107,7 +107,8 @@ def test_citations_carry_id_article_and_file(assistant, seed_index):
     assert citation.source_file == f"{P001}.txt"
     assert citation.article == "同心凝聚合力 共谱雅砻新曲" == paragraph.article
     assert citation.text == paragraph.text
-    assert f"[1] 《{citation.article}》" in answer.text and citation.paragraph_id in answer.text
+    assert citation.label == f"《西藏日报》2026年1月20日 ·《{citation.article}》"  # from the seed's sidecar
+    assert f"[1] {citation.label}" in answer.text and citation.paragraph_id in answer.text
 
 
 def test_followups_in_one_conversation(assistant):
@@ -177,3 +178,15 @@ def test_another_provinces_figure_is_never_given(assistant):
     assistant.ask("湖南培训受援地干部人才多少人次？", conversation)
     answer = assistant.ask("那安徽呢？", conversation)
     assert "95名" not in answer.body() and "1.54万" not in answer.body()
+
+
+def test_a_sum_is_only_of_the_unit_asked(assistant):
+    """Asked for a total in 项, two head-counts (名) in the same sentence are never added up."""
+    from assistant.arithmetic import compose
+
+    question = assistant.analyse("引进短期援藏专业技术人才和小短援一共多少项？")
+    hits = assistant.retriever.search(question.text)
+    assert compose(question, hits, assistant.extractive.extractor) is None
+    people = assistant.analyse("引进短期援藏专业技术人才和小短援一共多少名？")
+    total = compose(people, assistant.retriever.search(people.text), assistant.extractive.extractor)
+    assert total is not None and total.text == "174名"

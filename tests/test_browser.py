@@ -61,6 +61,12 @@ def test_ask_followup_and_sources(browser_page):
     sources = page.locator("#sources")
     wait_for(sources, "同心凝聚合力 共谱雅砻新曲")  # filled once the streamed answer is complete
     assert sources.locator("mark").first.inner_text() == "80.7亿元"
+    # cited like a newspaper, the file and paragraph id in small print and in the tooltip
+    where = sources.locator(".where").first
+    assert where.is_visible() and where.inner_text().startswith("《西藏日报》2026年1月20日 ·《同心凝聚合力 共谱雅砻新曲》")
+    assert "001_0d3c75e96ce2502d.txt" in where.get_attribute("title")
+    assert sources.locator(".pid").first.inner_text().startswith("001_0d3c75e96ce2502d-p")
+    assert "[1] 《西藏日报》2026年1月20日" in chat
     ask(page, "那安徽呢？", "资料中没有找到")
     assert "理解为：安徽援藏3年签约资金多少？" in page.locator("#chat").inner_text()
     wait_for(sources, "没有找到答案")

@@ -81,8 +81,28 @@ def test_a_citation_to_a_source_not_given_is_caught(generative):
 
 
 def test_an_uncited_answer_is_not_shown_as_fine(generative):
+    """No [n]: the figure is cited to the given source that prints it, and the user is told so."""
     answer = generative({"问题：湖南援藏3年签约资金多少": "签约资金达80.7亿元。"}).ask("湖南援藏三年签约资金多少？")
-    assert answer.replaced
+    assert not answer.replaced and answer.text.startswith("签约资金达80.7亿元[1]。")
+    assert "漏标了出处编号" in answer.text and "80.7亿元" in answer.citations[0].text
+    quoted = generative({"岳阳援藏工作组组长": "组长是彭典。资料中提到“岳阳援藏工作组组长彭典的话语掷地有声”。"})
+    named = quoted.ask("岳阳援藏工作组组长是谁？")
+    assert not named.replaced and "[1]" in named.text and "彭典" in named.citations[0].text
+    nothing = generative({"问题：湖南援藏3年签约资金多少": "签约资金很多。"}).ask("湖南援藏三年签约资金多少？")
+    assert nothing.replaced  # no figure, no quote: nothing to cite
+
+
+def test_a_refusal_that_states_a_figure_is_checked_as_an_answer(generative):
+    """“1000罐羊奶粉。资料中没有找到…” asked what the operation cost: the figure is a claim."""
+    assistant = generative({"手术一共花了多少钱": "洛桑阿旺的手术一共花了1000罐爱心羊奶粉[1]。资料中没有找到这个问题的答案。"})
+    answer = assistant.ask("洛桑阿旺的手术一共花了多少钱？")
+    assert answer.replaced and "1000罐" not in answer.body().split("\n", 1)[1]
+
+
+def test_a_sum_question_needs_the_sum(generative):
+    assistant = generative({"一共多少个": "湖北每年提供的公务员和事业单位岗位一共60个[1]。"})
+    answer = assistant.ask("湖北每年提供的公务员和事业单位岗位一共多少个？")
+    assert answer.replaced and "75个" in answer.text
 
 
 def test_a_refusal_passes_through(generative):
@@ -105,13 +125,50 @@ def test_followups_are_rewritten_by_the_model(generative):
     assert "到位资金25.6亿元" in answer.citations[0].text
 
 
-def test_tokens_stream_before_the_verified_answer(generative):
-    assistant = generative({"问题：湖南援藏3年签约资金多少": "湖南援藏3年签约资金达80.7亿元[1]。"})
+def test_clauses_stream_before_the_verified_answer(generative):
+    reply = "根据资料，湖南援藏3年来成效明显，签约资金达80.7亿元[1]。"
+    assistant = generative({"问题：湖南援藏3年签约资金多少": reply})
     pieces = list(assistant.ask_stream("湖南援藏三年签约资金多少？"))
     chunks, final = pieces[:-1], pieces[-1]
-    assert len(chunks) > 3 and all(isinstance(c, str) for c in chunks)
-    assert "".join(chunks) == "湖南援藏3年签约资金达80.7亿元[1]。"
-    assert final.text.startswith("".join(chunks))
+    assert len(chunks) == 3 and all(isinstance(c, str) for c in chunks)
+    assert "".join(chunks) == reply and final.text.startswith(reply)
+
+
+def test_numbers_the_user_stated_support_nothing_and_count_against_nothing(generative):
+    """Asked about “1至3年” (the cited paragraph prints neither 1 nor 3年), a draft that repeats them
+    is not rejected for it; a draft that only repeats them has not answered."""
+    question = "湖南援藏1至3年签约资金多少？"
+    assistant = generative({"问题：湖南援藏1至3年签约资金": "湖南援藏1至3年签约资金达80.7亿元[1]。"})
+    answer = assistant.ask(question)
+    assert not answer.replaced and "80.7亿元[1]" in answer.text
+    only_user = generative({"问题：湖南援藏1至3年签约资金": "湖南援藏签约资金统计了1至3年[1]。"})
+    assert only_user.ask(question).replaced  # the user's numbers are not an answer
+    earlier = generative({"问题：湖南援藏3年签约资金": "第1年起，湖南援藏3年签约资金达80.7亿元[1]。"})
+    conversation = Conversation()
+    earlier.ask("从第1年算起。", conversation)
+    assert not earlier.ask("湖南援藏三年签约资金多少？", conversation).replaced  # said in an earlier turn
+
+
+def test_a_right_figure_cited_to_the_wrong_source_is_moved_to_the_source_that_prints_it(generative):
+    assistant = generative({"问题：湖南援藏3年签约资金多少": "湖南援藏3年签约资金达80.7亿元[2]。"})
+    answer = assistant.ask("湖南援藏三年签约资金多少？")
+    assert not answer.replaced and "80.7亿元[1]" in answer.text and "已改为实际刊有该数字" in answer.text
+    assert "签约资金达80.7亿元" in answer.citations[0].text and len(answer.citations) == 1
+
+
+def test_a_right_figure_the_rule_scorer_would_not_pick_is_kept(generative):
+    """The draft is judged on the sentence that prints its figure, not on whether the extractive
+    reader chose the same one: 25.6亿元 is 湖南's 到位资金, asked as such."""
+    assistant = generative({"问题：湖南援藏3年资金到位了多少": "湖南援藏3年到位资金25.6亿元{25.6亿元}。"})
+    answer = assistant.ask("湖南援藏三年资金到位了多少？")
+    assert not answer.replaced and "25.6亿元" in answer.text
+
+
+def test_another_places_figure_is_caught(generative):
+    """湖南's 签约资金 asked; 安徽's 100万元 is printed in a given source, but about 安徽."""
+    assistant = generative({"问题：湖南援藏3年签约资金多少": "湖南援藏3年签约资金100万元{100万元}。"})
+    answer = assistant.ask("湖南援藏三年签约资金多少？")
+    assert answer.replaced and "答：80.7亿元" in answer.text
 
 
 class FakeOpenAI(BaseHTTPRequestHandler):
@@ -167,6 +224,43 @@ def test_openai_like_backend_over_loopback(seed_settings, seed_index, monkeypatc
         assert Assistant(settings, seed_index).ask("湖南援藏三年签约资金多少？").replaced
     finally:
         server.shutdown()
+
+
+class LyingOpenAI(FakeOpenAI):
+    reply = "根据资料，湖南援藏3年来，签约资金达90.7亿元[1]。"
+
+
+@pytest.fixture
+def lying_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), LyingOpenAI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/v1"
+    server.shutdown()
+
+
+def test_a_lying_server_never_shows_its_figure_in_the_stream(seed_settings, seed_index, lying_server):
+    settings = seed_settings.with_(llm="openai-like", llm_base_url=lying_server, llm_model="liar")
+    pieces = list(Assistant(settings, seed_index).ask_stream("湖南援藏3年来签约资金是多少？"))
+    shown = "".join(p for p in pieces if isinstance(p, str))
+    assert "90.7" not in shown and shown == "根据资料，湖南援藏3年来，"
+    final = pieces[-1]
+    assert final.replaced and "90.7" not in final.text and "答：80.7亿元" in final.text
+
+
+def test_the_cli_never_prints_the_lie(seed_settings, seed_index, lying_server, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from assistant.config import ROOT
+
+    index = tmp_path / "index"
+    shutil.copytree(seed_settings.index_dir, index)
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--corpus", str(ROOT / "seeds"), "--index-dir",
+                           str(index), "--llm", "openai-like", "--llm-base-url", lying_server, "--llm-model", "liar",
+                           "ask", "湖南援藏3年来签约资金是多少？"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert "90.7" not in done.stdout and "⚠️" in done.stdout and "答：80.7亿元" in done.stdout
 
 
 def test_flags_win_over_environment(monkeypatch):

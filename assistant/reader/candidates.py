@@ -1,0 +1,82 @@
+"""Candidates: every figure (with its unit and qualifier) in the retrieved paragraphs for a question
+that asks for a figure; every sentence for one that asks for a name, place or fact. Each candidate
+keeps where it sits (item, clause, sentence, paragraph), which is what the evidence is read from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..extract import COMPATIBLE as RULE_COMPATIBLE
+from ..extract import Extractor, clause_around, item_around
+from ..figures import find_figures
+from ..question import Question
+from ..schema import Figure, Hit, Paragraph
+from ..text import clauses, sentences
+from ..units import split
+
+# As the rule reader's, and a bare "how many/much" may also be a duration (几年 → 3年).
+COMPATIBLE = {**RULE_COMPATIBLE, "number": RULE_COMPATIBLE["number"] | {"duration"}}
+
+
+@dataclass
+class Candidate:
+    paragraph: Paragraph
+    paragraph_index: int  # position in the index, for its stored vectors
+    sentence_index: int
+    clause_index: int
+    sentence: str  # as printed: what the answer quotes
+    plain: str  # normalised: what the evidence is read from
+    clause: str
+    item: str
+    context: str  # article heading + paragraph text
+    figure: Figure | None
+    hit: Hit
+    place_fit: float
+    subject: tuple[str, ...]
+    sentence_figures: int  # figures in the sentence: a list of figures is harder to read
+
+
+def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> list[Candidate]:
+    """All candidates for the question in the hits, places already checked (a sentence about 湖北
+    never answers for 湖南: that stays a hard rule, not a weight)."""
+    asked = find_figures(question.text, bare_numerals=True)
+    position = extractor.index.position
+    found: list[Candidate] = []
+    for hit in hits:
+        paragraph = hit.paragraph
+        context = extractor._context(paragraph)
+        printed = sentences(paragraph.text)
+        for j, plain in enumerate(split(paragraph)):
+            place_fit = extractor._place_fit(question, plain, paragraph, context)
+            if place_fit is None:
+                continue
+            subject = extractor._subject(plain, paragraph, context)
+            spans = clauses(plain)
+            index = position.get(paragraph.paragraph_id, 0)
+            if not question.wants_figure:
+                found.append(Candidate(paragraph, index, j, 0, printed[j], plain, plain, plain, context, None, hit,
+                                       place_fit, subject, 0))
+                continue
+            figures = find_figures(plain)
+            for figure in figures:
+                if figure.kind not in COMPATIBLE[question.asks] or _restates_question(figure, asked):
+                    continue
+                k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
+                found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),
+                                       item_around(plain, figure), context, figure, hit, place_fit, subject,
+                                       len(figures)))
+    return found
+
+
+def _restates_question(figure: Figure, asked: list[Figure]) -> bool:
+    """A number the question states (2018年, 1至6月, “从55万人减到了多少”, 千户企业) is the
+    user's own word, never the answer."""
+    return any(figure.value == a.value and (figure.unit == a.unit or not a.unit or figure.kind in
+                                            ("date", "duration", "number")) for a in asked)
+
+
+def time_words(text: str) -> set[str]:
+    """Expressions that pin a figure to a time: years, 今年/去年, quarters, months, 截至."""
+    return set(re.findall(r"(?:19|20)\d{2}年|今年|去年|上年|前年|明年|同期|上半年|下半年|[一二三四1-4]季度|前[三3]季度|全年|"
+                          r"\d{1,2}[-至到～~]\d{1,2}月|\d{1,2}月份?|截至|年底|年末|年初", text))

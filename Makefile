@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run chat test install lint bench eval fuzz local-llm clean-index
+.PHONY: run chat test install lint bench bench-api bench-scale eval fuzz local-llm clean-index
 
 run: $(STAMP)
 	$(BIN)/assistant serve --host 127.0.0.1 --port 7860
@@ -37,6 +37,14 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
+
+# The API under load with `serve --workers 1`, then `--workers 2` (20 clients, 30 s each).
+bench-api: $(STAMP)
+	$(BIN)/python bench/bench_api.py
+
+# 100k and 1M paragraphs: FAISS flat vs HNSW vs Milvus Lite (about an hour on 2 cores; vectors cached in bench/out/)
+bench-scale: $(STAMP)
+	$(BIN)/python bench/bench_scale.py
 
 # Hostile and broken requests against a real server on loopback; fails on any 5xx, crash or hang.
 fuzz: $(STAMP)

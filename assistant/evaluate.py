@@ -55,7 +55,9 @@ def expected_refusal(row: dict) -> bool:
 def score_row(row: dict, result: dict, paragraphs_with_quote: set[str]) -> Scored:
     body = body_of(result.get("answer", ""))
     cited_texts = [c.get("text", "") for c in result.get("citations", [])]
-    faithful = not unsupported_figures(body, cited_texts)
+    # a number the user wrote (now or in an earlier turn) is theirs: restating it claims nothing
+    user_words = " ".join([row.get("question", ""), *(row.get("history") or [])])
+    faithful = not unsupported_figures(body, [*cited_texts, user_words])
     retrieved = result.get("retrieved", [])
     gold_rank = next((i for i, pid in enumerate(retrieved, start=1) if pid in paragraphs_with_quote), None)
     refused = bool(result.get("refused"))

@@ -12,7 +12,10 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .figures import find_figures
+from .flanks import FlankEvidence, another_year, read_flanks, restates_question
 from .index import HybridIndex
 from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
@@ -31,6 +34,14 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
     "number": {"money", "people", "count", "percent", "measure", "number"},
 }
 _SAME_UNIT = {"名": "人", "位": "人"}
+# What the evidence beside a figure (flanks.py) is worth: chosen on the dev splits of both corpora
+# by bench/tune_rule_weights.py (utility right − 2 × wrong).
+ADJACENT, HEAD, RANGE_START, OTHER_YEAR, YEAR_HERE = 0.0, 0.1, 0.3, 0.2, 0.1
+CHANGE_FIT, LEVEL_FOR_CHANGE, RESPECTIVE = 0.05, 0.25, 0.3
+# A question in other words ("走了多远" for "跨越3500公里") shares few words with the page. Its best
+# figure still answers when the question's most specific word is printed with it, this share of its
+# words is there, and its sentence means what was asked (e5 cosine). Chosen on dev, as above.
+PARAPHRASE_WORDS, PARAPHRASE_MEANING = 0.3, 0.94
 
 
 @dataclass
@@ -113,8 +124,11 @@ class Extractor:
         figures = find_figures(plain)
         clause_spans = clauses(plain)
         subject = self._subject(plain, hit.paragraph, context)
+        asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
-            if figure.kind not in COMPATIBLE[question.asks]:
+            if figure.kind not in COMPATIBLE[question.asks] or restates_question(figure, asked):
+                continue
+            if another_year(question, plain, figure):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)
@@ -131,8 +145,36 @@ class Extractor:
             if question.years and not any(y in plain or y in context for y in question.years):
                 score -= 0.2
             score -= self._breakdown_penalty(question, plain, figure)
+            score += self.flank_score(question, plain, figure, figures, self._heading(hit.paragraph))
             out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank))
         return out
+
+    def key_term(self, question: Question) -> str:
+        """The question's most specific word: the rarest that the pages print at all (a colloquial
+        word they never use, "拿到", says nothing of where the answer is); the longer on a tie."""
+        terms = [t for t in question.focus if len(t) >= 2 and t in self._df]
+        return max(terms, key=lambda t: (self.idf(t), len(t))) if terms else ""
+
+    def mentions(self, text: str, term: str) -> bool:
+        return term in text or any(alt in text for alt in self.synonyms.of(term))
+
+    def meaning(self, question: Question, c: Candidate) -> float:
+        """Cosine between the question and the candidate's sentence (vectors stored at index time)."""
+        units = self.index.units
+        if units is None or question.vector is None:
+            return 0.0
+        printed = sentences(c.paragraph.text)
+        if c.sentence not in printed:
+            return 0.0
+        vector = units.sentence(self.index.position[c.paragraph.paragraph_id], printed.index(c.sentence))
+        return float(np.asarray(question.vector, dtype=np.float32) @ vector.astype(np.float32)) if vector is not None else 0.0
+
+    def paraphrased(self, question: Question, c: Candidate) -> bool:
+        """The best candidate answers a question put in other words (see PARAPHRASE_WORDS)."""
+        key = self.key_term(question)
+        return (c.coverage >= PARAPHRASE_WORDS and bool(key)
+                and self.mentions(normalise(c.sentence) + self._context(c.paragraph), key)
+                and self.meaning(question, c) >= PARAPHRASE_MEANING)
 
     def _sentence_candidate(self, question, hit, sentence, plain, context, place_fit):
         coverage, anchored = self.coverage(question.focus, [(plain, 1.0), (context, 0.6)])
@@ -140,6 +182,25 @@ class Extractor:
         score = coverage + place_fit + 0.05 / hit.rank
         return Candidate(hit.paragraph, sentence, None, score, coverage,
                          self._subject(plain, hit.paragraph, context), hit.rank)
+
+    def flanks(self, question: Question, sentence: str, figure: Figure, figures: list[Figure],
+               topic: str = "") -> FlankEvidence:
+        return read_flanks(question, sentence, figure, figures, lambda words, text: self.coverage(words, [(text, 1.0)])[0],
+                           self.synonyms.of, topic)
+
+    def flank_score(self, question: Question, sentence: str, figure: Figure, figures: list[Figure],
+                    topic: str = "") -> float:
+        e = self.flanks(question, sentence, figure, figures, topic)
+        if e.respective is not None:  # "A和B分别…4%和5%": what sits beside each figure says nothing
+            score = RESPECTIVE * e.respective
+        else:
+            score = ADJACENT * e.words + HEAD * e.counts_asked
+        score -= RANGE_START * e.range_start
+        if e.asks_change:  # "增加多少" wants the change, not the level beside it
+            score += CHANGE_FIT if e.is_change else -LEVEL_FOR_CHANGE
+        elif e.is_change:
+            score -= CHANGE_FIT
+        return score + YEAR_HERE * e.year_here - OTHER_YEAR * e.other_year
 
     @staticmethod
     def _breakdown_penalty(question: Question, sentence: str, figure: Figure) -> float:

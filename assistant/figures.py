@@ -20,7 +20,7 @@ for _kind, _units in {
     "people": "人次 人 名 位",
     "percent": "% 个百分点",
     "duration": "个月 小时 分钟 年 天 周",
-    "measure": "平方公里 平方米 公里 千米 厘米 毫米 米 公斤 千克 吨 克 亩 千瓦 兆瓦 级 倍 度",
+    "measure": "平方公里 平方米 立方米 千瓦时 公里 千米 厘米 毫米 米 公斤 千克 吨 克 亩 千瓦 兆瓦 级 倍 度",
     "count": "场次 罐 个 家 项 场 次 所 户 条 种 批 份 件 套 台 辆 头 只 座 间 支 届 期 篇 处 类 组 张 本 棵 株 枚 句 篇 轮 站 村 县 省",
 }.items():
     for _u in _units.split():
@@ -41,7 +41,9 @@ _FIGURE = re.compile(
     r"(?P<post>以上|以下|左右|余)?"
 )
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[12]\d|3[01]|0?[1-9])日)?)?"
-                   r"|(?P<m2>1[0-2]|0?[1-9])月(?P<d2>[12]\d|3[01]|0?[1-9])日")
+                   r"|(?P<m2>1[0-2]|0?[1-9])月(?P<d2>[12]\d|3[01]|0?[1-9])日"
+                   # a month on its own ("11月份", "11月末"): a time, not a count
+                   r"|(?P<m3>1[0-2]|0?[1-9])月(?=份|末|底|初|上旬|中旬|下旬|起|以来)")
 
 
 def chinese_to_number(text: str) -> float | None:
@@ -82,7 +84,7 @@ def find_figures(text: str, *, bare_numerals: bool = False) -> list[Figure]:
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
     for m in _DATE.finditer(text):
-        y, mo, d = m.group("y"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
+        y, mo, d = m.group("y"), m.group("m") or m.group("m2") or m.group("m3"), m.group("d") or m.group("d2")
         value = float(f"{int(y or 0):04d}{int(mo or 0):02d}{int(d or 0):02d}")
         figures.append(Figure(m.group(0), value, "日期", "date", "", m.start(), m.end()))
         taken.append(m.span())

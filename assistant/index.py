@@ -1,5 +1,6 @@
-"""Paragraphs → a persisted hybrid index: FAISS (inner product on normalised e5 vectors, through
-llama-index) and BM25 over jieba tokens (bm25s).
+"""Paragraphs → a persisted hybrid index: e5 vectors and BM25 over jieba tokens, in a store
+(`stores/`): FAISS through llama-index plus bm25s by default (flat below `Settings.ann_from`
+paragraphs, HNSW from there), or a Milvus collection (Milvus Lite or a server).
 
 Layout under `index/`: `CURRENT` names the live `store-*` folder; a store is complete only once
 its `manifest.json` is written, and `CURRENT` is swapped atomically after that, so a crash
@@ -24,10 +25,11 @@ import numpy as np
 from .config import Settings
 from .ingest import Corpus, IngestError, Page, fingerprint, load_corpus, page_digests, write_atomic
 from .schema import Article, PageMeta, Paragraph
+from .stores import DenseStore, FusingStore, LexicalStore, StoreMissing, StoreSpec, dense_kind, parse_store
 from .text import Tokenizer
 from .units import Units, unit_texts
 
-FORMAT = 3  # 3: sentence and clause vectors (units.npz)
+FORMAT = 4  # 3: sentence and clause vectors (units.npz); 4: pluggable stores, no llama-index docstore
 log = logging.getLogger("assistant.index")
 
 
@@ -37,12 +39,14 @@ class HybridIndex:
 
     paragraphs: list[Paragraph]
     articles: list[Article]
-    vector_index: object  # llama_index VectorStoreIndex over a FaissVectorStore
-    bm25: object  # bm25s.BM25 over the same paragraphs, in the same order
+    dense: DenseStore  # nearest paragraphs by e5 vector (FAISS or Milvus)
+    lexical: LexicalStore  # BM25 over jieba terms (bm25s or Milvus)
+    bm25: object  # bm25s.BM25 over the same paragraphs, in the same order: term statistics for the reader
     tokenizer: Tokenizer
     embedding: object  # the llama-index BaseEmbedding used for both passages and queries
     manifest: dict
     units: Units | None = None  # sentence and clause vectors for the reader
+    fusing: FusingStore | None = None  # a store that fuses both rankings itself (Milvus)
 
     def paragraph(self, paragraph_id: str) -> Paragraph | None:
         return self._by_id.get(paragraph_id)
@@ -61,11 +65,17 @@ def open_index(settings: Settings, *, rebuild: bool = False, embedding=None, pro
     wanted = _wanted_manifest(settings, fingerprint(page_digests(settings)), embedding)
     with _lock(settings.index_dir):
         store = _current_store(settings.index_dir)
-        if rebuild or store is None or not _matches(store, wanted):
+        if rebuild or store is None or not _matches(store, wanted, settings):
             corpus = load_corpus(settings)  # parse pages only when building
             wanted["corpus_fingerprint"] = corpus.fingerprint
             store = _build(settings, corpus, embedding, wanted, progress)
-    return _load(store, settings, embedding)
+    try:
+        return _load(store, settings, embedding)
+    except StoreMissing as err:  # e.g. a Milvus collection dropped by hand: build it again, once
+        if rebuild:
+            raise
+        log.warning("%s，重建索引", err)
+        return open_index(settings, rebuild=True, embedding=embedding, progress=progress)
 
 
 def embedding_check(settings: Settings, embedding, progress=None):
@@ -91,6 +101,7 @@ def _wanted_manifest(settings: Settings, corpus_fingerprint: str, embedding) -> 
     terms = "\n".join(sorted(settings.extra_terms))
     return {
         "format": FORMAT,
+        "store": parse_store(settings.store).key,
         "corpus_fingerprint": corpus_fingerprint,
         "embedding": settings.embedding,
         "model_name": embedding.model_name,
@@ -108,9 +119,13 @@ def _code_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def _matches(store: Path, wanted: dict) -> bool:
+def _matches(store: Path, wanted: dict, settings: Settings) -> bool:
     manifest = json.loads((store / "manifest.json").read_text())
-    return all(manifest.get(k) == v for k, v in wanted.items())
+    if not all(manifest.get(k) == v for k, v in wanted.items()):
+        return False
+    # a changed flat/ANN threshold (or HNSW width) rebuilds the dense index too
+    return manifest.get("dense_index") == dense_kind(int(manifest.get("paragraphs", 0)), settings.ann_from,
+                                                     settings.hnsw_m)
 
 
 def _current_store(index_dir: Path) -> Path | None:
@@ -135,13 +150,10 @@ def _lock(index_dir: Path):
 
 def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress) -> Path:
     import bm25s
-    import faiss
-    from llama_index.core import StorageContext, VectorStoreIndex
-    from llama_index.core.schema import TextNode
-    from llama_index.vector_stores.faiss import FaissVectorStore
 
     started = time.perf_counter()
     _require_pages(corpus)
+    spec = parse_store(settings.store)
     store = settings.index_dir / f"store-{wanted['corpus_fingerprint']}-{uuid.uuid4().hex[:8]}"
     store.mkdir(parents=True)
     vectors, failed = _embed_with_cache(settings, embedding, [p.context() for p in corpus.paragraphs], progress)
@@ -153,23 +165,26 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
         corpus.drop(dict.fromkeys(bad, "段落无法计算向量"))
         _require_pages(corpus)
     paragraphs = corpus.paragraphs
-    nodes = []
-    for p, vector in zip(paragraphs, vectors):
-        node = TextNode(id_=p.paragraph_id, text=p.context(), embedding=vector.tolist(),
-                        metadata={"source_file": p.source_file, "article": p.article, "kind": p.kind})
-        node.excluded_embed_metadata_keys = list(node.metadata)
-        nodes.append(node)
-    faiss_index = faiss.IndexFlatIP(vectors.shape[1])  # inner product = cosine on normalised vectors
-    storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss_index))
-    VectorStoreIndex(nodes, storage_context=storage, embed_model=embedding, show_progress=False)
-    storage.persist(persist_dir=str(store / "vectors"))
+    kind = dense_kind(len(paragraphs), settings.ann_from, settings.hnsw_m)
+    stored: dict = {"dense_index": kind}
+    if spec.engine == "faiss":
+        from .stores.faiss_bm25 import FaissDense
+
+        FaissDense.build(vectors, kind, store / "vectors", hnsw_m=settings.hnsw_m,
+                         ef_construction=settings.hnsw_ef_construction)
 
     _unit_vectors(settings, embedding, paragraphs, progress).save(store / "units.npz")
 
+    # bm25s is built whatever the store: the reader weighs question words by its term statistics,
+    # and a Milvus store takes its vocabulary (and, for "client" BM25, its weights) from it
     tokenizer = Tokenizer(settings.extra_terms, cache_dir=settings.index_dir / "cache")
+    terms = [tokenizer.terms(p.context()) or ["∅"] for p in paragraphs]
     bm25 = bm25s.BM25()
-    bm25.index([tokenizer.terms(p.context()) or ["∅"] for p in paragraphs], show_progress=False)
+    bm25.index(terms, show_progress=False)
     bm25.save(str(store / "bm25"))
+
+    if spec.engine == "milvus":
+        stored.update(_build_milvus(settings, spec, wanted, kind, vectors, bm25, terms, paragraphs))
 
     with open(store / "paragraphs.jsonl", "w", encoding="utf-8") as handle:
         for p in paragraphs:
@@ -180,15 +195,42 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
     with open(store / "articles.jsonl", "w", encoding="utf-8") as handle:
         for a in corpus.articles:
             handle.write(json.dumps(a.__dict__, ensure_ascii=False) + "\n")
-    manifest = dict(wanted, dimensions=int(vectors.shape[1]), paragraphs=len(paragraphs),
+    manifest = dict(wanted, **stored, dimensions=int(vectors.shape[1]), paragraphs=len(paragraphs),
                     files=sorted(set(corpus.files) - set(corpus.skipped)), skipped=corpus.skipped, built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
                     build_seconds=round(time.perf_counter() - started, 2))
     write_atomic(store / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
     write_atomic(settings.index_dir / "CURRENT", store.name.encode())
     for old in settings.index_dir.glob("store-*"):
         if old != store:
+            _drop_collection(old, manifest)
             shutil.rmtree(old, ignore_errors=True)
     return store
+
+
+def _build_milvus(settings: Settings, spec: StoreSpec, wanted: dict, kind: str, vectors: np.ndarray, bm25,
+                  terms: list[list[str]], paragraphs: list[Paragraph]) -> dict:
+    """Fill (or find already filled) the corpus' Milvus collection; what the manifest records."""
+    from .stores.milvus import MilvusStore, bm25_mode, collection_name
+
+    mode = bm25_mode(spec, settings.milvus_bm25)
+    name = collection_name(wanted, kind, mode)
+    MilvusStore.build(spec, name, vectors=vectors, bm25=bm25, terms=terms, pages=[p.page for p in paragraphs],
+                      kind=kind, mode=mode, hnsw_m=settings.hnsw_m, ef_construction=settings.hnsw_ef_construction,
+                      ef_search=settings.hnsw_ef_search)
+    return {"milvus_uri": spec.uri, "collection": name, "bm25": mode}
+
+
+def _drop_collection(old: Path, current: dict) -> None:
+    """The Milvus collection of a swept store, unless the new build uses the same one."""
+    try:
+        manifest = json.loads((old / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return
+    name = manifest.get("collection")
+    if name and name != current.get("collection"):
+        from .stores.milvus import MilvusStore
+
+        MilvusStore.drop(parse_store(manifest["store"]), name)
 
 
 def _unit_vectors(settings: Settings, embedding, paragraphs: list[Paragraph], progress) -> Units:
@@ -276,13 +318,7 @@ def _slug(name: str) -> str:
 
 def _load(store: Path, settings: Settings, embedding) -> HybridIndex:
     import bm25s
-    from llama_index.core import StorageContext, load_index_from_storage
-    from llama_index.vector_stores.faiss import FaissVectorStore
 
-    vector_dir = str(store / "vectors")
-    vector_store = FaissVectorStore.from_persist_dir(vector_dir)
-    storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=vector_dir)
-    vector_index = load_index_from_storage(storage, embed_model=embedding)
     bm25 = bm25s.BM25.load(str(store / "bm25"))
     pages: dict[str, PageMeta] = {}
     if (store / "pages.jsonl").exists():
@@ -296,9 +332,24 @@ def _load(store: Path, settings: Settings, embedding) -> HybridIndex:
     with open(store / "articles.jsonl", encoding="utf-8") as handle:
         articles = [Article(**json.loads(line)) for line in handle]
     manifest = json.loads((store / "manifest.json").read_text())
+    dense, lexical, fusing = _open_stores(store, manifest, settings, bm25, pages)
     tokenizer = Tokenizer(settings.extra_terms, cache_dir=settings.index_dir / "cache")
-    return HybridIndex(paragraphs, articles, vector_index, bm25, tokenizer, embedding, manifest,
-                       Units.load(store / "units.npz"))
+    return HybridIndex(paragraphs, articles, dense, lexical, bm25, tokenizer, embedding, manifest,
+                       Units.load(store / "units.npz"), fusing)
+
+
+def _open_stores(store: Path, manifest: dict, settings: Settings, bm25, pages: dict[str, PageMeta]):
+    spec = parse_store(manifest.get("store", "faiss"))
+    kind = manifest.get("dense_index", "flat")
+    if spec.engine == "faiss":
+        from .stores.faiss_bm25 import Bm25Lexical, FaissDense
+
+        return FaissDense.load(store / "vectors", kind, ef_search=settings.hnsw_ef_search), Bm25Lexical(bm25), None
+    from .stores.milvus import MilvusStore, newspapers
+
+    milvus = MilvusStore.open(spec, manifest["collection"], kind=kind, mode=manifest["bm25"], bm25=bm25,
+                              newspapers=newspapers(pages.values()), ef_search=settings.hnsw_ef_search)
+    return milvus.dense, milvus.lexical, milvus
 
 
 def _paragraph(record: dict, pages: dict[str, PageMeta]) -> Paragraph:

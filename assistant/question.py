@@ -31,6 +31,8 @@ _ASKS: list[tuple[str, str]] = [
     ("money", r"资金|金额|投资|投入|收入|增收|营收|销售额|利润|税收|贷款|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|费用|花了"),
     ("number", r"多少|几|数量|规模|数额"),
 ]
+_ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度)|谁")
+_ENTITY_KINDS = {"person", "place", "organisation"}
 _QUESTION_WORDS = re.compile(
     r"多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
     r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
@@ -140,15 +142,18 @@ class Question:
 def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     text = _arabic_counts(normalise(text).strip())
     asks = next((kind for kind, pattern in _ASKS if re.search(pattern, text)), "fact")
+    if asks in FIGURE_KINDS and asks != "date" and _ASKS_WHICH.search(text) and not re.search(r"多少|几", text):
+        # "哪个农场创造了最高劳动生产率？" names a farm: the rate is what it did, not what is asked
+        asks = next((kind for kind, pattern in _ASKS if kind in _ENTITY_KINDS and re.search(pattern, text)), "fact")
     unit = ""
     m = re.search(rf"(?:多少|几)(个)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", text)
-    if m and asks in FIGURE_KINDS:
+    words = tokenizer.words(text)
+    if m and asks in FIGURE_KINDS and not _inside_word(words, m.start(2), m.group(2)):
         unit = m.group(2) or m.group(1) or ""
     if unit == "个百分点":
         unit = "%"  # a difference of percentages is printed from two "%" figures
     if asks == "number" and _MONEY_WORDS.search(text):
         asks = "money"
-    words = tokenizer.words(text)
     found_places = places.find_in_question(text, words)
     place_words = set(places.aliases)
     focus = []
@@ -161,6 +166,16 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     years = re.findall(r"((?:19|20)\d{2})年", text)
     ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
     return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals)
+
+
+def _inside_word(words: list[str], at: int, unit: str) -> bool:
+    """"多少本钱": 本 starts the word 本钱 there, it is no measure word (as it is in "多少本书")."""
+    start = 0
+    for word in words:
+        if start <= at < start + len(word):
+            return len(word) > len(unit) and not word.startswith(unit + unit)
+        start += len(word)
+    return False
 
 
 def _arabic_counts(text: str) -> str:

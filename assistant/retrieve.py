@@ -1,5 +1,6 @@
-"""Hybrid retrieval: dense (FAISS through llama-index) and BM25 (jieba tokens), fused by
-reciprocal rank, exposed as a llama-index `BaseRetriever`."""
+"""Hybrid retrieval: dense (e5 vectors) and BM25 (jieba tokens) from the index's stores, fused by
+reciprocal rank (here, or by the engine when the store fuses itself: Milvus `hybrid_search`),
+exposed as a llama-index `BaseRetriever`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .config import Settings
 from .index import HybridIndex
 from .schema import Hit
 from .sources import Scope
+from .stores import Allowed
 
 
 class HybridRetriever(BaseRetriever):
@@ -20,9 +22,8 @@ class HybridRetriever(BaseRetriever):
         super().__init__()
         self.index = index
         self.settings = settings
-        self._dense = index.vector_index.as_retriever(similarity_top_k=settings.candidates)
         self.last_timings: dict[str, float] = {}
-        self._scopes: dict[Scope, tuple[set[str], np.ndarray]] = {}
+        self._scopes: dict[Scope, Allowed] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         hits = self.search(query_bundle.query_str)
@@ -45,36 +46,42 @@ class HybridRetriever(BaseRetriever):
         paragraphs of the pages it admits (one newspaper, a date range)."""
         top_k = top_k or self.settings.top_k
         allowed = self._allowed(scope)
-        if allowed is not None and not allowed[0]:  # no page in the scope: nothing to search
+        if allowed is not None and not allowed.count:  # no page in the scope: nothing to search
             self.last_timings = {}
             return []
         timings: dict[str, float] = {}
         dense_ranks: dict[str, int] = {}
         lexical_ranks: dict[str, int] = {}
+        fused: dict[str, float] = {}
+        paragraphs = self.index.paragraphs
+        k = self.settings.candidates
         if mode in ("hybrid", "dense"):
             t0 = time.perf_counter()
             vector = self.embed(query) if vector is None else vector
-            t1 = time.perf_counter()
-            dense = self._dense
-            if allowed is not None:  # look deeper, in proportion to what the scope leaves out
-                ids, _ = allowed
-                deeper = self.settings.candidates * -(-len(self.index.paragraphs) // max(1, len(ids)))
-                dense = self.index.vector_index.as_retriever(similarity_top_k=min(len(self.index.paragraphs), deeper))
-            found = dense.retrieve(QueryBundle(query_str=query, embedding=vector.tolist()))
-            if allowed is not None:
-                found = [n for n in found if n.node.node_id in allowed[0]][: self.settings.candidates]
-            timings["embed_ms"] = (t1 - t0) * 1000
-            timings["dense_ms"] = (time.perf_counter() - t1) * 1000
-            dense_ranks = {n.node.node_id: r for r, n in enumerate(found, start=1)}
-        if mode in ("hybrid", "lexical"):
+            timings["embed_ms"] = (time.perf_counter() - t0) * 1000
+        tokens = self.index.tokenizer.terms(query) + list(terms or []) if mode in ("hybrid", "lexical") else []
+        if mode == "hybrid" and self.index.fusing is not None:  # the engine fuses, in one round trip
             t0 = time.perf_counter()
-            tokens = self.index.tokenizer.terms(query) + list(terms or [])
-            lexical_ranks = self._bm25_ranks(tokens, None if allowed is None else allowed[1])
-            timings["lexical_ms"] = (time.perf_counter() - t0) * 1000
-        fused: dict[str, float] = {}
-        for ranks in (dense_ranks, lexical_ranks):
-            for pid, rank in ranks.items():
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+            fused = {paragraphs[i].paragraph_id: score
+                     for i, score in self.index.fusing.hybrid(vector, tokens, k, self.settings.rrf_k, allowed)}
+            timings["dense_ms"] = timings["hybrid_ms"] = (time.perf_counter() - t0) * 1000
+            timings["lexical_ms"] = 0.0  # counted in hybrid_ms
+        else:
+            if mode in ("hybrid", "dense"):
+                t0 = time.perf_counter()
+                found = self.index.dense.search(vector, k, allowed)
+                timings["dense_ms"] = (time.perf_counter() - t0) * 1000
+                dense_ranks = {paragraphs[i].paragraph_id: r for r, i in enumerate(found, start=1)}
+            if mode in ("hybrid", "lexical"):
+                t0 = time.perf_counter()
+                found = self.index.lexical.search(tokens, k, allowed)
+                timings["lexical_ms"] = (time.perf_counter() - t0) * 1000
+                lexical_ranks = {paragraphs[i].paragraph_id: r for r, i in enumerate(found, start=1)}
+            for ranks in (dense_ranks, lexical_ranks):
+                for pid, rank in ranks.items():
+                    fused[pid] = fused.get(pid, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+        # ties (a paragraph ranked r by one retriever and another ranked r by the other) go to the
+        # earlier paragraph, whichever store fused
         ordered = sorted(fused, key=lambda pid: (-fused[pid], self.index.position.get(pid, 0)))
         self.last_timings = timings
         hits = []
@@ -84,30 +91,13 @@ class HybridRetriever(BaseRetriever):
                 hits.append(Hit(paragraph, fused[pid], rank, dense_ranks.get(pid), lexical_ranks.get(pid)))
         return hits
 
-    def _allowed(self, scope: Scope | None) -> tuple[set[str], np.ndarray] | None:
-        """The paragraph ids a scope admits, and the same as a mask in index order (None: all)."""
+    def _allowed(self, scope: Scope | None) -> Allowed | None:
+        """What a scope admits, as a mask in index order (None: all)."""
         if scope is None:
             return None
         if scope not in self._scopes:
             mask = np.array([scope.admits(p.page) for p in self.index.paragraphs], dtype=bool)
-            ids = {p.paragraph_id for p, keep in zip(self.index.paragraphs, mask) if keep}
             if len(self._scopes) > 64:  # scopes come from users: keep the cache small
                 self._scopes.clear()
-            self._scopes[scope] = (ids, mask)
+            self._scopes[scope] = Allowed(scope, mask, int(mask.sum()))
         return self._scopes[scope]
-
-    def _bm25_ranks(self, tokens: list[str], mask: np.ndarray | None = None) -> dict[str, int]:
-        vocab = self.index.bm25.vocab_dict
-        known = [t for t in dict.fromkeys(tokens) if t in vocab]
-        if not known:
-            return {}
-        scores = self.index.bm25.get_scores(known)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        n = min(self.settings.candidates, int((scores > 0).sum()))
-        if n == 0:
-            return {}
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        paragraphs = self.index.paragraphs
-        return {paragraphs[i].paragraph_id: r for r, i in enumerate(top, start=1)}

@@ -1,5 +1,7 @@
 """The long-running side of the assistant, shared by the web page and the HTTP API: one loaded
-index, conversations kept apart by id, and page uploads that are indexed in the background.
+index, conversations kept apart by id in a store (conversations.py: SQLite beside the index by
+default, so they outlive a restart and are shared by `serve --workers N`), and page uploads that
+are indexed in the background.
 
 Nothing slow runs on a request: the index is built or loaded by a worker thread after the server
 is already listening (questions get "正在建立索引" until it is ready), and each upload becomes a
@@ -8,7 +10,9 @@ swapped in."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import queue
 import re
 import secrets
@@ -16,10 +20,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 
 from .chat import Assistant, Conversation
 from .config import Settings
+from .conversations import ConversationStore, open_store
 from .index import HybridIndex, embedding_check, open_index
 from .ingest import IngestError, Page, ingest_pages
 from .schema import Answer
@@ -31,27 +37,23 @@ class NotReady(RuntimeError):
     """The index is still being built (or failed to build); the message says which, in Chinese."""
 
 
-class ConversationStore:
-    """Conversations by id, oldest dropped first; a public server must not grow without bound."""
+# `serve --workers N` hands its Settings to the worker processes it spawns through this variable:
+# uvicorn starts each worker from an import string, so there is no other way to pass them.
+SETTINGS_ENV = "ASSISTANT_SERVE_SETTINGS"
 
-    def __init__(self, limit: int = 5000, ttl_s: float = 6 * 3600) -> None:
-        self._items: OrderedDict[str, tuple[float, Conversation]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.limit, self.ttl_s = limit, ttl_s
 
-    def get(self, conversation_id: str | None) -> tuple[str, Conversation]:
-        now = time.monotonic()
-        with self._lock:
-            for key in [k for k, (seen, _) in self._items.items() if now - seen > self.ttl_s]:
-                del self._items[key]
-            if conversation_id and conversation_id in self._items:
-                _, conversation = self._items.pop(conversation_id)
-            else:
-                conversation_id, conversation = secrets.token_urlsafe(12), Conversation()
-            self._items[conversation_id] = (now, conversation)
-            while len(self._items) > self.limit:
-                self._items.popitem(last=False)
-            return conversation_id, conversation
+def settings_to_env(settings: Settings) -> str:
+    return json.dumps({f.name: getattr(settings, f.name) for f in fields(settings)}, default=str, ensure_ascii=False)
+
+
+def settings_from_env() -> Settings:
+    data = json.loads(os.environ[SETTINGS_ENV])
+    for f in fields(Settings):
+        if f.name in data and str(f.type).startswith("tuple"):
+            data[f.name] = tuple(Path(v) for v in data[f.name]) if "Path" in str(f.type) else tuple(data[f.name])
+        elif f.name in data and str(f.type) == "Path":
+            data[f.name] = Path(data[f.name])
+    return Settings(**data)
 
 
 @dataclass
@@ -92,7 +94,7 @@ class Service:
         from .embed import make_embedding as default_embedding
 
         self.settings = settings
-        self.conversations = ConversationStore()
+        self.conversations: ConversationStore = open_store(settings.conversations, settings.index_dir)
         self._make_embedding = make_embedding or (
             lambda: default_embedding(settings.embedding, threads=settings.embedding_threads))
         self._assistant: Assistant | None = Assistant(settings, index) if index is not None else None
@@ -116,11 +118,14 @@ class Service:
     def ask(self, question: str, conversation: Conversation) -> Answer:
         return self.assistant.ask(question, conversation)
 
-    def start(self) -> None:
-        """Start the worker; without an index, its first task is to load or build one."""
+    def start(self, wait: bool = False) -> None:
+        """Start the worker; without an index, its first task is to load or build one. `wait`:
+        load it here first (a `--workers` process, whose parent has already built it)."""
         if self._worker is not None:
             return
-        if self._assistant is None:
+        if self._assistant is None and wait:
+            self._load()
+        elif self._assistant is None:
             self._work.put(self._load)
         self._worker = threading.Thread(target=self._run, name="index-worker", daemon=True)
         self._worker.start()
@@ -148,6 +153,8 @@ class Service:
     # --- uploads ------------------------------------------------------------------------------
     def submit(self, page: Page) -> IngestJob:
         """Queue a validated page for ingestion; the worker embeds, commits and swaps the index."""
+        if self.settings.workers > 1:  # the other workers would keep answering from the old index
+            raise IngestError("多进程模式（--workers）下不能在线导入版面：请用 assistant ingest 导入后重启服务", 409)
         if self._work.qsize() >= self.MAX_QUEUED:
             raise IngestError(f"导入队列已满（{self.MAX_QUEUED} 个），请稍后再传", 429)
         job = IngestJob(secrets.token_urlsafe(9), page.name, total=len(page.paragraphs))
@@ -210,5 +217,6 @@ class Service:
             "embedding_model": index.manifest.get("model_name"),
             "dimensions": index.manifest.get("dimensions"),
             "answerer": self._assistant.answerer.name,
+            "conversations": self.conversations.name,
             "ingest_jobs_waiting": self._work.qsize(),
         }

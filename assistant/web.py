@@ -1,6 +1,13 @@
 """The public chat page (Gradio, mounted on the FastAPI app): streamed answers, numbered
 citations, the cited paragraphs in full beside the chat with the answering figure highlighted.
-Every browser session has its own conversation; all user and corpus text is escaped."""
+Every browser session has its own conversation; all user and corpus text is escaped.
+
+The conversation itself lives in the service's store; the page holds only its id, in a hidden
+field that the browser sends with every question (not in gr.State, which Gradio keeps in the
+serving process's memory), so a follow-up still resolves after a restart. With `serve --workers N`
+the page's events are unqueued: Gradio's queue posts a question on one connection and streams the
+answer on another, and the two may reach different processes (README, "Several workers and
+replicas")."""
 
 from __future__ import annotations
 
@@ -8,7 +15,9 @@ import html
 import time
 from collections.abc import Iterator
 
-from .chat import Conversation, QuestionError
+from fastapi import FastAPI
+
+from .chat import QuestionError
 from .service import NotReady, Service
 
 EXAMPLES = [
@@ -80,9 +89,9 @@ def build_page(service: Service):
     import gradio as gr
 
     theme = gr.themes.Default(font=_SYSTEM_FONTS, font_mono=["ui-monospace", "monospace"])
+    queued = service.settings.workers <= 1  # see the module docstring
 
-    def respond(message: str, history: list, conversation: Conversation | None) -> Iterator:
-        conversation = conversation if conversation is not None else Conversation()
+    def respond(message: str, history: list, conversation: str | None) -> Iterator:
         message = (message or "").encode("utf-8", "replace").decode("utf-8")  # lone surrogates break JSON
         history = list(history or [])
         history.append({"role": "user", "content": _escape(message or "")})
@@ -90,7 +99,8 @@ def build_page(service: Service):
         streamed, answer = "", None
         try:
             assistant = service.assistant
-            for piece in assistant.ask_stream(message or "", conversation):
+            conversation, turns = service.conversations.get(conversation)
+            for piece in assistant.ask_stream(message or "", turns):
                 if isinstance(piece, str):
                     streamed += piece
                     if assistant.answerer is not assistant.extractive:
@@ -102,23 +112,28 @@ def build_page(service: Service):
             history[-1]["content"] = _escape(f"⚠️ {err}")
             yield history, conversation, sources_html(None), message
             return
+        service.conversations.save(conversation, turns)
         shown = ""
         if answer.standalone_question != answer.question:
             shown = f"（理解为：{answer.standalone_question}）\n"
         body = answer.text
         already_shown = assistant.answerer is not assistant.extractive and not answer.replaced
-        step = len(body) if already_shown else 6
+        step = len(body) if already_shown or not queued else 6
         for end in range(step, len(body) + step, step):  # write the answer out as it streams
             history[-1]["content"] = _escape(shown + body[:end])
             yield history, conversation, sources_html(answer if end >= len(body) else None), ""
             time.sleep(0.01)
 
+    def respond_whole(message: str, history: list, conversation: str | None) -> tuple:
+        *_, last = respond(message, history, conversation)
+        return last
+
     def restart():
-        return [], Conversation(), sources_html(None), ""
+        return [], "", sources_html(None), ""
 
     with gr.Blocks(title="报纸资料问答助手", analytics_enabled=False) as page:
         heading = gr.Markdown(page_title(service), sanitize_html=True)
-        conversation = gr.State(None)
+        conversation = gr.Textbox(visible="hidden", elem_id="conversation-id")  # its id only
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="对话", height=520, elem_id="chat", sanitize_html=True, allow_tags=False)
@@ -132,11 +147,15 @@ def build_page(service: Service):
                 gr.Markdown("### 引用来源")
                 sources = gr.HTML(sources_html(None), elem_id="sources")
         outputs = [chat, conversation, sources, question]
-        sending = send.click(respond, [question, chat, conversation], outputs)
-        submitting = question.submit(respond, [question, chat, conversation], outputs)
-        # stop a stream still writing first, then clear: a late chunk must not refill the chat
-        new.click(None, None, None, cancels=[sending, submitting]).then(restart, None, outputs)
-        page.load(lambda: page_title(service), None, heading)  # the corpus may have grown since start
+        handler = respond if queued else respond_whole
+        sending = send.click(handler, [question, chat, conversation], outputs, queue=queued)
+        submitting = question.submit(handler, [question, chat, conversation], outputs, queue=queued)
+        if queued:  # stop a stream still writing first, then clear: a late chunk must not refill the chat
+            new.click(None, None, None, cancels=[sending, submitting]).then(restart, None, outputs)
+        else:  # nothing streams, so nothing to cancel (Gradio cancels queued events only)
+            new.click(restart, None, outputs, queue=False)
+        # the corpus may have grown since start
+        page.load(lambda: page_title(service), None, heading, queue=queued)
     page.queue(default_concurrency_limit=8, api_open=False)  # answers only through the queue
     return page, theme
 
@@ -204,3 +223,14 @@ def _unknown_function(err: Exception) -> bool:
     while frame is not None and frame.tb_next is not None:
         frame = frame.tb_next
     return isinstance(err, KeyError) and frame is not None and frame.tb_frame.f_code.co_name == "get_fn"
+
+
+def worker_app() -> FastAPI:
+    """The app of one `serve --workers N` process (uvicorn calls this factory in each): its
+    Settings come from the parent, which has already built the index; loading it here, before the
+    process accepts connections, means no worker answers 503 while the others are ready."""
+    from .service import Service, settings_from_env
+
+    service = Service(settings_from_env())
+    service.start(wait=True)
+    return create_app(service)

@@ -26,6 +26,9 @@ def understand():
         ("航天育种实验室建在哪里？", "place", ""),
         ("哪所高校率先设立驻山南办事处？", "organisation", ""),
         ("分红分发到多少户？", "count", "户"),
+        ("哪个农场创造了最高劳动生产率？", "fact", ""),  # names a farm; the rate is what it did
+        ("家庭农场在种地上花了多少本钱？", "money", ""),  # 本 begins 本钱 here: no measure word
+        ("全省有多少名干部驻村？", "people", "名"),
     ],
 )
 def test_kind_of_answer(understand, question, asks, unit):
@@ -63,6 +66,11 @@ def test_place_hierarchy():
         ("巴宜区2025年旅游收入多少？", "同比增长了多少？", "巴宜区2025年旅游收入同比增长了多少？"),
         ("湖北每年提供多少个公务员岗位？", "事业单位岗位呢？", "湖北每年提供多少个事业单位岗位？"),
         ("湖南引进企业多少家？", "岳阳援藏工作组组长是谁？", "岳阳援藏工作组组长是谁？"),
+        # a comparison, a rank or a part goes on about the previous subject
+        ("截至1997年11月末千户企业存款余额是多少？", "比年初增长了多少？", "截至1997年11月末1000户企业存款余额比年初增长了多少？"),
+        ("1997年中国旅游收入是多少？", "在世界上排第几？", "1997年中国旅游收入在世界上排第几？"),
+        # a rate for a rate: 转岗培训率 → 再就业率
+        ("北京下岗职工转岗培训率达到多少？", "再就业率呢？", "北京下岗职工再就业率达到多少？"),
     ],
 )
 def test_followups_become_standalone_questions(understand, previous, followup, standalone):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..extract import COMPATIBLE as RULE_COMPATIBLE
 from ..extract import Extractor, clause_around, item_around
 from ..figures import find_figures
+from ..flanks import another_year, restates_question
 from ..question import Question
 from ..schema import Figure, Hit, Paragraph
 from ..text import clauses, sentences
@@ -60,20 +61,15 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
                 continue
             figures = find_figures(plain)
             for figure in figures:
-                if figure.kind not in COMPATIBLE[question.asks] or _restates_question(figure, asked):
+                if figure.kind not in COMPATIBLE[question.asks] or restates_question(figure, asked):
+                    continue
+                if another_year(question, plain, figure):  # a hard rule, as another place is
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
                 found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),
                                        item_around(plain, figure), context, figure, hit, place_fit, subject,
                                        len(figures)))
     return found
-
-
-def _restates_question(figure: Figure, asked: list[Figure]) -> bool:
-    """A number the question states (2018年, 1至6月, “从55万人减到了多少”, 千户企业) is the
-    user's own word, never the answer."""
-    return any(figure.value == a.value and (figure.unit == a.unit or not a.unit or figure.kind in
-                                            ("date", "duration", "number")) for a in asked)
 
 
 def time_words(text: str) -> set[str]:

@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from ..extract import Extractor
+from ..figures import find_figures
 from ..question import Question
 from .candidates import Candidate, time_words
 
@@ -24,6 +25,8 @@ FIGURE_FEATURES = (
     "time_agrees", "time_conflicts", "year_missing",
     "place_fit", "rank_inverse", "is_top_hit", "breakdown_part", "proximity", "crowded",
     "words_credited_gap", "words_item_gap", "bigrams_sentence_gap", "date_sentence_words",
+    # beside the figure (flanks.py)
+    "flank_words", "counts_asked", "range_start", "year_here", "other_year", "respective", "in_respective",
 )
 FACT_FEATURES = (
     "words_sentence", "words_context", "words_credited", "anchored", "bigrams_sentence",
@@ -114,6 +117,13 @@ class Evidence:
             "crowded": min(c.sentence_figures, 8) / 8,
             # a date usually stands alone in its clause ("1月18日，…举行分红大会"): the sentence says what happened
             "date_sentence_words": row["words_sentence"] if figure.kind == "date" else 0.0,
+        })
+        beside = self.extractor.flanks(question, c.plain, figure, find_figures(c.plain), self.extractor._heading(c.paragraph))
+        row.update({
+            "flank_words": beside.words, "counts_asked": float(beside.counts_asked),
+            "range_start": float(beside.range_start), "year_here": float(beside.year_here),
+            "other_year": float(beside.other_year), "respective": beside.respective or 0.0,
+            "in_respective": float(beside.respective is not None),
         })
         return row
 

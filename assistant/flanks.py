@@ -1,0 +1,146 @@
+"""What news prose prints beside a figure, read as evidence of what the figure is.
+
+"3.2万多名干部": the words between a figure and its neighbours say what it counts. "从55万人减至28万人":
+the start of a change is the old level. "1996年，…54亿元": the last year printed before a figure is
+its time. "A和B分别增长4%和5%": the k-th figure after 分别 belongs to the k-th subject. "比上年增长
+12%": a change, not a level. Both readers use it: the rule scorer weighs it with weights chosen on dev
+(bench/tune_rule_weights.py), the fitted reader takes it as features.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .question import Question
+from .schema import Figure
+
+_LEFT_STOP = re.compile(r"[。；;！？：:]")
+_RIGHT_STOP = re.compile(r"[。；;！？，,、：:]")
+_CLAUSE_STOP = re.compile(r"[，,；;。：:]")
+_RANGE_TO = re.compile(r"^(的)?(上升|提高|增加|增长|减少|下降|降低|扩大|发展|压缩|缩小|减|降|增|升)?(到|至|为)")
+_ASKS_BEFORE = re.compile(r"原来|原先|原有|以前|过去|起初|当初|最初|之前|当时|从|由")
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+_CHANGE_WORD = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|增幅|降幅|增速|多了|少了|[增减降涨跌]")
+ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|上涨|增产|减产|增幅|降幅|增速|[涨跌]|变[大小多少高低]"
+                         r"|多了|少了|比[^，？]*[多少高低]")
+_WH = re.compile(r"(是|为|有|达到?|约|共|了)?(多少|几|哪)")
+FLANK_LEFT, FLANK_RIGHT = 16, 8
+
+Coverage = Callable[[list[str], str], float]  # share of the words (IDF-weighted) found in a text
+
+
+@dataclass(frozen=True)
+class FlankEvidence:
+    words: float  # share of the question's words beside the figure
+    counts_asked: bool  # the quantity asked ("利润", "干部") is printed beside it
+    range_start: bool  # where a change started, and the question does not ask for the old level
+    asks_change: bool
+    is_change: bool  # printed as a change ("比上年增长12%")
+    year_here: bool  # the asked year is printed beside it
+    other_year: bool  # only another year is printed beside it
+    respective: float | None  # in a 分别 list: own subject's fit minus the best other's; None: no list
+
+
+def read_flanks(question: Question, sentence: str, figure: Figure, figures: list[Figure], coverage: Coverage,
+                alternatives: Callable[[str], tuple[str, ...]], topic: str = "") -> FlankEvidence:
+    left, right = flanks(sentence, figure, figures)
+    beside = left + right
+    head = asked_quantity(question)
+    printed = set(YEAR.findall(left))
+    asked_years = set(question.years)
+    return FlankEvidence(
+        words=coverage(question.focus, beside),
+        counts_asked=bool(head) and (head in beside or any(alt in beside for alt in alternatives(head))),
+        range_start=is_range_start(left, right) and not _ASKS_BEFORE.search(question.text),
+        asks_change=bool(ASKS_CHANGE.search(question.text)),
+        is_change=bool(_CHANGE_WORD.search(_CLAUSE_STOP.split(sentence[: figure.start])[-1][-12:])),
+        year_here=bool(asked_years and printed & asked_years),
+        other_year=bool(asked_years and printed and not printed & asked_years),
+        respective=respective_fit(question, sentence, figure, figures, coverage, topic),
+    )
+
+
+def flanks(sentence: str, figure: Figure, figures: list[Figure]) -> tuple[str, str]:
+    """The words between a figure and its neighbouring figures (dates are words here: "1996年53.2亿元"),
+    at most FLANK_LEFT characters before it and FLANK_RIGHT after, within its clause of the sentence."""
+    others = [f for f in figures if f.kind != "date" and f is not figure]
+    start = max([f.end for f in others if f.end <= figure.start] + [figure.start - FLANK_LEFT, 0])
+    left = sentence[start: figure.start]
+    stops = list(_LEFT_STOP.finditer(left))
+    left = left[stops[-1].end():] if stops else left
+    left = left[left.rfind("、") + 1:]  # "15个公务员岗位、60个事业单位岗位": the item before is not mine
+    end = min([f.start for f in others if f.start >= figure.end] + [figure.end + FLANK_RIGHT, len(sentence)])
+    right = sentence[figure.end: end]
+    stop = _RIGHT_STOP.search(right)
+    right = right[: stop.start()] if stop else right
+    # "每年提供15个…、60个…": items that start with their figure share the lead (as in item_around)
+    if re.match(r"、[近约超逾]?\d", sentence[figure.end + len(right):]):
+        left = ""
+    return left, right
+
+
+def is_range_start(left: str, right: str) -> bool:
+    """"从55万人减至28万人", "由1991年每生300元提高到…": the figure is where a change started."""
+    return bool(re.search(r"[从由]", left)) and bool(_RANGE_TO.match(right))
+
+
+def asked_quantity(question: Question) -> str:
+    """What the question counts: the focus word right after the question word ("多少干部"), else
+    the one printed last before it ("实现利润多少" → 利润)."""
+    wh = _WH.search(question.text)
+    if not wh:
+        return ""
+    after = question.text[wh.end(): wh.end() + 8]
+    following = [(after.find(term), term) for term in question.focus if len(term) >= 2 and term in after]
+    if following:
+        return min(following)[1]
+    before = question.text[: wh.start()]
+    # the word that ends last, the longer when one holds the other ("高速公路", not its "公路")
+    placed = [(before.rfind(term) + len(term), len(term), term) for term in question.focus
+              if len(term) >= 2 and term in before]
+    return max(placed)[2] if placed else ""
+
+
+def another_year(question: Question, sentence: str, figure: Figure) -> bool:
+    """"1996年，象山县国内生产总值54亿元" does not answer for 1997, as a sentence about 湖北 does not
+    answer for 湖南: the last year printed before a figure (in its part of the sentence) is the time
+    it belongs to, unless the asked year is printed in the same sentence too."""
+    if not question.years or set(YEAR.findall(sentence)) & set(question.years):
+        return False
+    segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]  # "继1993年之后…：…4600万吨" is not 1993's
+    governing = YEAR.findall(segment)
+    return bool(governing) and governing[-1] not in question.years
+
+
+def restates_question(figure: Figure, asked: list[Figure]) -> bool:
+    """A number the question states (2018年, 1至6月, “从55万人减到了多少”, 千户企业) is the
+    user's own word, never the answer."""
+    return any(figure.value == a.value and (figure.unit == a.unit or not a.unit or figure.kind in
+                                            ("date", "duration", "number")) for a in asked)
+
+
+def respective_fit(question: Question, sentence: str, figure: Figure, figures: list[Figure], coverage: Coverage,
+                   topic: str = "") -> float | None:
+    """"A和B分别上涨4%和5%": how much better the question fits this figure's own subject than the
+    others' (None: the figure is in no such list)."""
+    for m in re.finditer("分别", sentence):
+        stops = [s.end() for s in _CLAUSE_STOP.finditer(sentence[: m.start()])]
+        start = stops[-1] if stops else 0
+        lead = sentence[start: m.start()]
+        if not lead.strip() and stops:  # "村集体和农民人均纯收入为23万元和2800元，分别增长15%和12.3%"
+            begin = stops[-2] if len(stops) > 1 else 0
+            first = next((f.start for f in figures if f.kind != "date" and begin <= f.start < stops[-1]), None)
+            lead = sentence[begin: first] if first is not None else ""
+        subjects = [t for t in re.split(r"[和、及与]", lead) if t]
+        stop = re.search(r"[，,；;。]", sentence[m.end():])
+        end = m.end() + stop.start() if stop else len(sentence)
+        mine = [f for f in figures if f.kind != "date" and m.end() <= f.start < end]
+        if figure in mine and len(mine) == len(subjects) >= 2:
+            k = mine.index(figure)
+            # the article's topic ("青石县…" in its title) leads the first subject but is every item's
+            words = [t for t in question.focus if t not in topic] or question.focus
+            others = [coverage(words, t) for i, t in enumerate(subjects) if i != k]
+            return coverage(words, subjects[k]) - max(others)
+    return None

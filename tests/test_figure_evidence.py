@@ -1,0 +1,99 @@
+"""What the rule scorer reads beside a figure: the words that say what it counts, where a change
+starts, which year it belongs to, and which subject of a "分别" list it goes with. Questions a new
+user would ask of a page nobody tuned the scorer on."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.figures import find_figures
+from assistant.flanks import another_year, asked_quantity, flanks, is_range_start, restates_question
+from assistant.question import Question
+
+from .conftest import write
+
+PAGE = """## 青石县经济社会发展稳中有进
+
+青石县农民人均纯收入由2010年的3000元提高到现在的5200元，增收渠道不断拓宽。
+
+青石县工业产值和农业产值分别增长8%和3%，产业结构持续优化。
+
+今年春季，青石县共有120个单位4500多名干部下乡参加植树活动。
+
+2019年，青石县粮食产量8.6万吨，创历史新高。
+
+青石县千户农家乐去年接待游客52万人次。
+
+青石港货物吞吐量3600万吨，比上年增长12%，港口功能进一步完善。
+
+青石县城镇居民和农村居民人均可支配收入为4.2万元和1.8万元，分别比上年增长6%和9%。
+"""
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory, seed_settings, seed_index):
+    import shutil
+
+    from assistant.chat import Assistant
+    from assistant.config import Settings
+
+    from .conftest import SEEDS
+
+    root = tmp_path_factory.mktemp("evidence")
+    shutil.copytree(SEEDS, root / "corpus")
+    write(root / "corpus" / "qingshi.md", PAGE)
+    shutil.copytree(seed_settings.index_dir / "cache", root / "index" / "cache")
+    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("青石县农民人均纯收入现在是多少？", "5200元"),  # the end of a change, not its start
+    ("青石县农业产值增长了多少？", "3%"),  # the second subject of 分别 gets the second figure
+    ("青石县工业产值增长了多少？", "8%"),
+    ("青石县下乡参加植树的干部有多少？", "4500多名"),  # the figure beside the word asked
+    ("青石港货物吞吐量比上年增长了多少？", "12%"),  # the change, not the level beside it
+    ("青石县千户农家乐去年接待游客多少？", "52万人次"),  # 千户 is the question's own word
+    ("青石县农村居民人均可支配收入比上年增长了多少？", "9%"),  # 分别 referring to the clause before
+])
+def test_the_figure_that_answers_is_chosen_among_its_neighbours(reader, question, figure):
+    answer = reader.ask(question)
+    assert answer.text.startswith(f"答：{figure}。"), answer.text
+
+
+def test_a_figure_of_another_year_does_not_answer(reader):
+    answer = reader.ask("2021年青石县粮食产量是多少？")
+    assert answer.refused, answer.text
+    assert "8.6万吨" not in answer.text.split("相关内容")[0]
+
+
+def test_flanks_are_the_words_between_a_figure_and_its_neighbours():
+    sentence = "每年提供15个公务员岗位、60个事业单位岗位、2000个以上企业岗位"
+    figures = find_figures(sentence)
+    assert flanks(sentence, figures[0], figures) == ("", "公务员岗位")  # the shared lead is no one's
+    assert flanks(sentence, figures[1], figures) == ("", "事业单位岗位")
+    sentence = "纺织职工总量已从55万人减至28万人"
+    left, right = flanks(sentence, find_figures(sentence)[0], find_figures(sentence))
+    assert is_range_start(left, right)
+    assert not is_range_start(*flanks(sentence, find_figures(sentence)[1], find_figures(sentence)))
+
+
+def test_a_year_printed_before_a_figure_pins_it_unless_the_asked_year_is_printed_too():
+    asked = Question("1997年象山县国内生产总值是多少？", "money", years=["1997"])
+    sentence = "1996年，象山县国内生产总值54亿元"
+    assert another_year(asked, sentence, find_figures(sentence)[-1])
+    both = "1996年国内生产总值54亿元，1997年达到61亿元"
+    assert not another_year(asked, both, find_figures(both)[-1])
+    later = "塔里木盆地迎来了继1993年之后的又一高峰期：探明储量4600万吨"
+    assert not another_year(asked, later, find_figures(later)[-1])
+
+
+def test_numbers_in_the_question_are_never_its_answer_and_months_are_times():
+    asked = find_figures("千户企业销售收入100亿元以上的有多少户？", bare_numerals=True)
+    printed = find_figures("千户企业销售收入100亿元以上的企业23户")
+    assert [f.text for f in printed if not restates_question(f, asked)] == ["23户"]
+    assert [f.kind for f in find_figures("11月份土地开发面积分类指数为97.47点")][0] == "date"
+
+
+def test_the_quantity_asked_is_the_word_beside_the_question_word():
+    assert asked_quantity(Question("富润集团实现利润多少？", "money", focus=["富润", "集团", "实现", "利润"])) == "利润"
+    assert asked_quantity(Question("全省有多少干部驻乡包村？", "people", focus=["全省", "干部", "驻乡", "包村"])) == "干部"

@@ -214,7 +214,7 @@ def worker_build(args) -> dict:
     from assistant.stores import parse_store
 
     n, engine = args.n, args.engine
-    common = OUT / f"common-{n}"
+    common = Path(args.common)
     store = OUT / f"store-{engine}-{n}"
     shutil.rmtree(store, ignore_errors=True)
     store.mkdir(parents=True)
@@ -371,6 +371,7 @@ def main() -> None:
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--vectors", help=argparse.SUPPRESS)
+    parser.add_argument("--common", help=argparse.SUPPRESS)
     parser.add_argument("--queries-file", dest="queries_path", help=argparse.SUPPRESS)
     parser.add_argument("--questions", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -401,7 +402,8 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         path, source = corpus_vectors(n, real, sigma)
-        common = write_common(n, texts, source, OUT / f"common-{n}")
+        common_dir = OUT / f"common-{n}-{len(real)}"  # texts follow the vectors' sources
+        common = write_common(n, texts, source, common_dir)
         print(f"\n{n} paragraphs ({min(n, len(real))} real, {max(0, n - len(real))} synthetic): {json.dumps(common)}",
               flush=True)
         for engine in args.engines:
@@ -410,7 +412,8 @@ def main() -> None:
                 continue
             extra = ["--hnsw-m", str(args.hnsw_m), "--ef-construction", str(args.ef_construction),
                      "--ef-search", str(args.ef_search)]
-            built = _spawn("build", engine, n, [*extra, "--vectors", str(path)], args.timeout)
+            built = _spawn("build", engine, n, [*extra, "--vectors", str(path), "--common", str(common_dir)],
+                           args.timeout)
             served = {} if "error" in built else _spawn(
                 "serve", engine, n, [*extra, "--queries-file", str(OUT / "queries.npy"),
                                      "--questions", str(OUT / "questions.json"), "--answers", str(args.answers)],

@@ -29,7 +29,8 @@ from .stores import DenseStore, FusingStore, LexicalStore, StoreMissing, StoreSp
 from .text import Tokenizer
 from .units import Units, unit_texts
 
-FORMAT = 4  # 3: sentence and clause vectors (units.npz); 4: pluggable stores, no llama-index docstore
+FORMAT = 5  # 3: sentence and clause vectors; 4: pluggable stores, no llama-index docstore;
+# 5: sentence and clause vectors as memory-mapped .npy files (units/)
 log = logging.getLogger("assistant.index")
 
 
@@ -173,7 +174,7 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
         FaissDense.build(vectors, kind, store / "vectors", hnsw_m=settings.hnsw_m,
                          ef_construction=settings.hnsw_ef_construction)
 
-    _unit_vectors(settings, embedding, paragraphs, progress).save(store / "units.npz")
+    _unit_vectors(settings, embedding, paragraphs, progress).save(store / "units")
 
     # bm25s is built whatever the store: the reader weighs question words by its term statistics,
     # and a Milvus store takes its vocabulary (and, for "client" BM25, its weights) from it
@@ -335,7 +336,7 @@ def _load(store: Path, settings: Settings, embedding) -> HybridIndex:
     dense, lexical, fusing = _open_stores(store, manifest, settings, bm25, pages)
     tokenizer = Tokenizer(settings.extra_terms, cache_dir=settings.index_dir / "cache")
     return HybridIndex(paragraphs, articles, dense, lexical, bm25, tokenizer, embedding, manifest,
-                       Units.load(store / "units.npz"), fusing)
+                       Units.load(store / "units"), fusing)
 
 
 def _open_stores(store: Path, manifest: dict, settings: Settings, bm25, pages: dict[str, PageMeta]):

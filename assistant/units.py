@@ -3,7 +3,7 @@ the reader's semantic evidence costs a question dot products, not model calls.
 
 One segmentation for index and reader: sentence j of a paragraph is `split(paragraph)[j]`, and
 clause k of that sentence is `clauses(sentence)[k]`. Vectors are kept as float16 (half the memory;
-cosines change in the fourth decimal)."""
+cosines change in the fourth decimal), one `.npy` file each, memory-mapped when loaded."""
 
 from __future__ import annotations
 
@@ -60,13 +60,18 @@ class Units:
             return None
         return self.clause_vectors[clause_row]
 
-    def save(self, path: Path) -> None:
-        np.savez(path, sentence_vectors=self.sentence_vectors, clause_vectors=self.clause_vectors,
-                 sentence_start=self.sentence_start, clause_start=self.clause_start)
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name))
 
     @classmethod
-    def load(cls, path: Path) -> Units | None:
-        if not path.exists():
+    def load(cls, folder: Path) -> Units | None:
+        """Memory-mapped: an archive's millions of clause vectors stay on disk, and only the rows a
+        question reads come into memory (and are shared by every worker process)."""
+        if not all((folder / f"{name}.npy").exists() for name in _ARRAYS):
             return None
-        with np.load(path) as data:
-            return cls(data["sentence_vectors"], data["clause_vectors"], data["sentence_start"], data["clause_start"])
+        return cls(*(np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS))
+
+
+_ARRAYS = ("sentence_vectors", "clause_vectors", "sentence_start", "clause_start")

@@ -103,8 +103,8 @@ def measure(settings: Settings, label: str, queries: int) -> dict:
         "sentence_vectors": int(units.sentence_vectors.shape[0]) if units else 0,
         "clause_vectors": int(units.clause_vectors.shape[0]) if units else 0,
         "unit_vectors_mb": round((units.sentence_vectors.nbytes + units.clause_vectors.nbytes) / 2**20, 1) if units else 0,
-        "units_file_mb": round(max((p.stat().st_size for p in settings.index_dir.glob("store-*/units.npz")),
-                                   default=0) / 2**20, 1),
+        "units_file_mb": round(max((sum(f.stat().st_size for f in p.glob("*.npy"))
+                                    for p in settings.index_dir.glob("store-*/units")), default=0) / 2**20, 1),
     }
     result["cold_start_s"] = cold_start(settings)
     return result

@@ -88,3 +88,21 @@ def test_sentence_transformers_backend_from_a_local_folder(tmp_path):
     assert index.manifest["model_name"].startswith("sentence-transformers:")
     hits = HybridRetriever(index, settings).search("合作社分红")
     assert "122万元" in hits[0].paragraph.text
+
+
+def test_sentence_and_clause_vectors_are_read_from_disk_as_needed(tmp_path):
+    """An archive's millions of clause vectors must not all sit in each worker's memory."""
+    import numpy as np
+
+    from assistant.units import Units
+
+    rng = np.random.default_rng(0)
+    units = Units(rng.standard_normal((5, 8)).astype(np.float16), rng.standard_normal((9, 8)).astype(np.float16),
+                  np.array([0, 2, 5]), np.array([0, 2, 4, 5, 7, 9]))
+    units.save(tmp_path / "units")
+    loaded = Units.load(tmp_path / "units")
+    assert isinstance(loaded.clause_vectors, np.memmap)
+    assert np.array_equal(loaded.sentence(1, 2), units.sentence_vectors[4])
+    assert np.array_equal(loaded.clause(0, 1, 1), units.clause_vectors[3])
+    assert loaded.sentence(0, 2) is None  # paragraph 0 has two sentences
+    assert Units.load(tmp_path / "missing") is None

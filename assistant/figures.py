@@ -35,7 +35,7 @@ _PRE = "|".join(map(re.escape, PRE_QUALIFIERS))
 _FIGURE = re.compile(
     rf"(?P<pre>{_PRE})?"
     rf"(?P<num>\d+(?:[.,]\d+)*|[{CN_NUMERAL}]+)"
-    r"(?P<mag>(?:[十百千万亿])*)"
+    r"(?P<mag>(?:[十百千万亿](?!瓦))*)"  # 千瓦 is a unit, not a thousand
     r"(?P<suf>余|多)?"
     rf"(?P<unit>{_UNIT_ALT}|％)?"
     r"(?P<post>以上|以下|左右|余)?"

@@ -18,6 +18,9 @@ from assistant.figures import chinese_to_number, find_figures, parse_figure, sam
         ("三千", 3000, ""),
         ("两万人", 20000, "人"),
         ("1,200元", 1200, "元"),
+        ("100千瓦时", 100, "千瓦时"),  # 千瓦 is a unit, not a thousand
+        ("3万千瓦", 30000, "千瓦"),
+        ("13.6亿立方米", 1.36e9, "立方米"),
     ],
 )
 def test_values_are_normalised(text, value, unit):

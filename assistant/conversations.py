@@ -85,10 +85,20 @@ class SqliteStore:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash may lose the last turn
-            db.execute("CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, seen REAL NOT NULL, record TEXT NOT NULL)")
-            db.execute("CREATE INDEX IF NOT EXISTS conversations_seen ON conversations (seen)")
+            # Two processes opening a new file at once: switching it to WAL can report "database is
+            # locked" at once, without waiting out the busy timeout, so the setup is retried.
+            for attempt in range(100):
+                try:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash may lose the last turn
+                    db.execute("CREATE TABLE IF NOT EXISTS conversations "
+                               "(id TEXT PRIMARY KEY, seen REAL NOT NULL, record TEXT NOT NULL)")
+                    db.execute("CREATE INDEX IF NOT EXISTS conversations_seen ON conversations (seen)")
+                    break
+                except sqlite3.OperationalError as err:
+                    if "locked" not in str(err) and "busy" not in str(err) or attempt == 99:
+                        raise
+                    time.sleep(0.1)
             self._db = db
         return self._db
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .figures import find_figures
-from .flanks import FlankEvidence, another_year, read_flanks, restates_question
+from .flanks import (
+    FlankEvidence,
+    another_year,
+    counts_an_action,
+    issue_year,
+    read_flanks,
+    restates_question,
+    years_printed,
+)
 from .index import HybridIndex
 from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
@@ -128,7 +136,7 @@ class Extractor:
         for figure in figures:
             if figure.kind not in COMPATIBLE[question.asks] or restates_question(figure, asked):
                 continue
-            if another_year(question, plain, figure):
+            if another_year(question, plain, figure, issue_year(hit.paragraph)) or counts_an_action(question, plain, figure):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)
@@ -142,7 +150,7 @@ class Extractor:
                 score += 0.15 if got == _SAME_UNIT.get(question.unit, question.unit) else -0.2
             if question.asks == "growth" and figure.kind == "percent":
                 score += 0.05
-            if question.years and not any(y in plain or y in context for y in question.years):
+            if question.years and not set(question.years) & set(years_printed(f"{plain} {context}", issue_year(hit.paragraph))):
                 score -= 0.2
             score -= self._breakdown_penalty(question, plain, figure)
             score += self.flank_score(question, plain, figure, figures, self._heading(hit.paragraph))

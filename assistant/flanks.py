@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import jieba.posseg
+
 from .question import Question
-from .schema import Figure
+from .schema import Figure, Paragraph
 
 _LEFT_STOP = re.compile(r"[。；;！？：:]")
 _RIGHT_STOP = re.compile(r"[。；;！？，,、：:]")
@@ -24,7 +26,7 @@ _ASKS_BEFORE = re.compile(r"原来|原先|原有|以前|过去|起初|当初|最
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 _CHANGE_WORD = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|增幅|降幅|增速|多了|少了|[增减降涨跌]")
 ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|上涨|增产|减产|增幅|降幅|增速|[涨跌]|变[大小多少高低]"
-                         r"|多了|少了|比[^，？]*[多少高低]")
+                         r"|多了|少了|比(?![重例率值])[^，？]*[多少高低]")  # 比重/比例 is a share, not a comparison
 _WH = re.compile(r"(是|为|有|达到?|约|共|了)?(多少|几|哪)")
 FLANK_LEFT, FLANK_RIGHT = 16, 8
 
@@ -103,15 +105,42 @@ def asked_quantity(question: Question) -> str:
     return max(placed)[2] if placed else ""
 
 
-def another_year(question: Question, sentence: str, figure: Figure) -> bool:
+def another_year(question: Question, sentence: str, figure: Figure, issue_year: int | None = None) -> bool:
     """"1996年，象山县国内生产总值54亿元" does not answer for 1997, as a sentence about 湖北 does not
     answer for 湖南: the last year printed before a figure (in its part of the sentence) is the time
-    it belongs to, unless the asked year is printed in the same sentence too."""
-    if not question.years or set(YEAR.findall(sentence)) & set(question.years):
+    it belongs to, unless the asked year is printed in the same sentence too. News dates by its own
+    issue: in a 1998 paper "去年" is 1997 and "今年" 1998 (`issue_year`, when the page's date is known)."""
+    if not question.years:
+        return False
+    printed = years_printed(sentence, issue_year)
+    if set(printed) & set(question.years):
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]  # "继1993年之后…：…4600万吨" is not 1993's
-    governing = YEAR.findall(segment)
+    governing = years_printed(segment, issue_year)
     return bool(governing) and governing[-1] not in question.years
+
+
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+# "比去年增长" compares with last year: the figure is not last year's
+_YEAR_OR_RELATIVE = re.compile(r"(?<![比较同])(?:((?:19|20)\d{2})年|(前年|去年|今年|明年))")
+
+
+def years_printed(text: str, issue_year: int | None = None) -> list[str]:
+    """The years a text dates itself to, in order: printed ones, and relative ones resolved
+    against the issue's year when it is known."""
+    found = []
+    for m in _YEAR_OR_RELATIVE.finditer(text):
+        if m.group(1):
+            found.append(m.group(1))
+        elif issue_year is not None:
+            found.append(str(issue_year + _RELATIVE_YEAR[m.group(2)]))
+    return found
+
+
+def issue_year(paragraph: Paragraph) -> int | None:
+    """The year of the issue a paragraph was printed in, when its page's date is known."""
+    date = paragraph.page.date if paragraph.page else ""
+    return int(date[:4]) if re.match(r"\d{4}-", date) else None
 
 
 def restates_question(figure: Figure, asked: list[Figure]) -> bool:
@@ -144,3 +173,24 @@ def respective_fit(question: Question, sentence: str, figure: Figure, figures: l
             others = [coverage(words, t) for i, t in enumerate(subjects) if i != k]
             return coverage(words, subjects[k]) - max(others)
     return None
+
+
+# "有多少家会员企业" asks how many there are; "走访43家会员企业" counts those visited. A figure right
+# after a verb counts what the verb did, so it answers a how-many-are-there question only when the
+# verb says so itself: having, amounting, totalling (a closed class of Chinese, not topic words).
+_ASKS_TOTAL = re.compile(r"(?:共|总共|一共|总|共计)?有(?:多少|几)")
+_STATES_TOTAL = {"拥有", "共有", "现有", "已有", "达到", "达", "共计", "合计", "总计", "累计", "计有", "超过", "突破",
+                 "包括", "包含", "涵盖", "覆盖", "占有", "保有", "存有", "还有", "尚有", "仍有", "只有", "约有", "总数"}
+
+
+def counts_an_action(question: Question, sentence: str, figure: Figure) -> bool:
+    """The question asks how many there are, and the figure counts what a verb the question does
+    not use did to them ("走访43家" for "有多少家")."""
+    if not _ASKS_TOTAL.search(question.text):
+        return False
+    lead = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
+    if not lead:
+        return False
+    last = jieba.posseg.lcut(lead[-8:])[-1]
+    return (last.flag == "v" and len(last.word) >= 2 and last.word not in _STATES_TOTAL
+            and last.word not in question.text)

@@ -163,7 +163,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
         if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS:
             continue
         focus.append(w)
-    years = re.findall(r"((?:19|20)\d{2})年", text)
+    # "比1996年增产多少": 1996 is what the change is measured from, not the time asked about
+    years = re.findall(r"(?<![比较同])((?:19|20)\d{2})年", text)
     ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
     return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from .extract import PARAPHRASE_WORDS
 from .figures import find_figures, same_value
-from .flanks import another_year
+from .flanks import another_year, issue_year
 from .schema import Figure
 from .text import normalise
 
@@ -64,10 +65,11 @@ def _checked_results(line: str, cited) -> list[Figure]:
 FIT_WORDS = 0.55
 FIT_CLAUSE = 0.4
 # Or, for a paraphrase: the question's rarest word printed with the figure, this much of its words,
-# and this cosine between the question and the figure's sentence (chosen on the dev drafts; looser
-# than the extractive answerer's own paraphrase bar, because a model has already read the sources
-# and proposed this figure).
-DRAFT_PARAPHRASE_WORDS = 0.35
+# and this cosine between the question and the figure's sentence. The word share is the extractive
+# answerer's own paraphrase bar (a draft is never held to more than the answerer it backs); the
+# cosine is looser than the answerer's, because a model has already read the sources and proposed
+# this figure (chosen on the dev drafts).
+DRAFT_PARAPHRASE_WORDS = PARAPHRASE_WORDS
 DRAFT_PARAPHRASE_MEANING = 0.88
 _SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]?")
 
@@ -112,7 +114,7 @@ class FigureCheck:
         for c, row in zip(found, rows):
             if row[at["unit_mismatch"]] or row[at["time_conflicts"]] or row[at["year_missing"]]:
                 continue
-            if another_year(question, c.plain, c.figure):
+            if another_year(question, c.plain, c.figure, issue_year(c.paragraph)):
                 continue
             if row[at["words_credited"]] >= FIT_WORDS and row[at[near]] >= FIT_CLAUSE:
                 return True

@@ -15,8 +15,6 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +26,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as `python bench/bench_api.py`: tests/ is importable from the repo root
+
+from tests.servers import free_port, stop_process_group  # noqa: E402
+
 QUESTIONS = [
     "湖南援藏三年签约资金多少？", "湖北每年提供多少个公务员岗位？", "巴宜区2025年旅游收入多少？",
     "安徽签约资金多少？", "西藏籍群众在区外就业多少人？", "岳阳援藏工作组组长是谁？",
@@ -37,9 +39,7 @@ MAX_CLIENTS, MAX_SECONDS, MAX_WORKERS, WARM_UP_S = 64, 600, 8, 5
 
 
 def start_server(workers: int, conversations: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     # a session of its own: the workers are stopped with their parent
     process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port),
                                 "--workers", str(workers), "--conversations", f"sqlite:{conversations}"], cwd=ROOT,
@@ -53,18 +53,8 @@ def start_server(workers: int, conversations: Path) -> tuple[subprocess.Popen, s
             return process, url
         except OSError:
             time.sleep(0.5)
-    stop_server(process)
+    stop_process_group(process)
     sys.exit("server did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def client(url: str, stop_at: float, latencies: list, errors: list, n: int) -> None:
@@ -138,7 +128,7 @@ def main() -> None:
                 load(url, clients, WARM_UP_S)  # every worker up and warm before measuring
                 result = {"workers": workers, **load(url, clients, seconds)}
             finally:
-                stop_server(process)
+                stop_process_group(process)
             results.append(result)
             print(json.dumps(result, ensure_ascii=False), flush=True)
     if len(results) > 1:  # throughput relative to the first worker count, on this many CPUs

@@ -1,10 +1,12 @@
-"""A real server process on loopback for API and browser tests."""
+"""A real server process on loopback for API and browser tests, and the way to stop one that runs
+worker processes (also used by bench/bench_api.py, so this module imports neither pytest nor conftest)."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -13,13 +15,48 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from .conftest import ROOT, SEEDS
+from assistant.config import ROOT
+
+SEEDS = ROOT / "seeds"
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def stop_process_group(process: subprocess.Popen, timeout_s: float = 20) -> None:
+    """Stop a server started with `start_new_session=True`, and every process it started.
+
+    `assistant serve --workers N` runs uvicorn, whose workers are children of the process we started:
+    `process.terminate()` ends only that parent, and a parent that died hard (SIGKILL, a crash) leaves
+    its workers running, holding the port and the conversation store. So the whole process group (the
+    session the server leads) is signalled: SIGTERM, so that everything shuts down cleanly, SIGKILL
+    after `timeout_s`, then SIGKILL once more to sweep members left behind by a parent already gone.
+
+    Only for processes that lead their own group: for any other there is no group of that id, so
+    nothing would be signalled and the server would be left running. Such a process is killed alone
+    and ValueError raised."""
+    if process.poll() is None and os.getpgid(process.pid) != process.pid:
+        process.kill()
+        process.wait()
+        raise ValueError(f"process {process.pid} does not lead its own group: start it with start_new_session=True")
+    if process.poll() is None:
+        _signal_group(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()
+    _signal_group(process.pid, signal.SIGKILL)  # workers that outlived their parent
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:  # nobody left in the group
+        pass
 
 
 @contextmanager

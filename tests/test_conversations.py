@@ -22,7 +22,7 @@ from assistant.conversations import MemoryStore, RedisStore, SqliteStore
 from assistant.question import Question
 
 from .conftest import ROOT, SEEDS
-from .servers import free_port, request
+from .servers import free_port, request, stop_process_group
 
 REDIS_SERVER = shutil.which("redis-server")
 CHROMIUM = "/usr/bin/chromium"
@@ -200,13 +200,7 @@ def serve(workdir: Path, *options: str, port: int | None = None, env: dict | Non
             time.sleep(0.3)
         yield process, base
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process, timeout_s=15)
         log.close()
 
 

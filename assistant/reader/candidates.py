@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..extract import COMPATIBLE as RULE_COMPATIBLE
 from ..extract import Extractor, clause_around, item_around
 from ..figures import find_figures
-from ..flanks import another_year, restates_question
+from ..flanks import another_year, counts_an_action, issue_year, restates_question
 from ..question import Question
 from ..schema import Figure, Hit, Paragraph
 from ..text import clauses, sentences
@@ -63,7 +63,8 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
             for figure in figures:
                 if figure.kind not in COMPATIBLE[question.asks] or restates_question(figure, asked):
                     continue
-                if another_year(question, plain, figure):  # a hard rule, as another place is
+                # hard rules, as another place is: another year's figure, a count of what another verb did
+                if another_year(question, plain, figure, issue_year(paragraph)) or counts_an_action(question, plain, figure):
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
                 found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),

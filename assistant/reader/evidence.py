@@ -13,6 +13,7 @@ import numpy as np
 
 from ..extract import Extractor
 from ..figures import find_figures
+from ..flanks import issue_year, years_printed
 from ..question import Question
 from .candidates import Candidate, time_words
 
@@ -36,7 +37,7 @@ FACT_FEATURES = (
 # Relative to the best candidate of the same question: how far behind the others this one is.
 _GAPS = ("sem_clause", "sem_sentence", "words_credited", "words_item", "bigrams_sentence")
 _CHANGE = re.compile(r"(增长|增加|提高|提升|下降|减少|降低|上升|增幅|降幅|增速|同比|环比|比上年|多了|少了)[了约近达超为至到]{0,2}$")
-_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|增幅|降幅|增速|涨|跌|变[大小多少高低]|多了|少了|比.*[多少高低]")
+_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|增幅|降幅|增速|涨|跌|变[大小多少高低]|多了|少了|比(?![重例率值]).*[多少高低]")
 _NOT_CONTENT = re.compile(r"[\s\d，。？！、：；“”‘’（）《》?!,.:;()%]|多少|什么|哪|几|是|的|了|吗|呢")
 
 
@@ -137,7 +138,8 @@ class Evidence:
         anywhere = time_words(c.plain) | time_words(c.context)
         agrees = bool(asked & (near | anywhere))
         conflicts = bool(asked) and bool(near) and not (asked & near)
-        years_missing = bool(question.years) and not any(y in c.plain or y in c.context for y in question.years)
+        years_missing = bool(question.years) and not set(question.years) & set(
+            years_printed(f"{c.plain} {c.context}", issue_year(c.paragraph)))
         return {"time_agrees": float(agrees), "time_conflicts": float(conflicts), "year_missing": float(years_missing)}
 
     @staticmethod

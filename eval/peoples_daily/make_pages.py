@@ -54,6 +54,10 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     for name, articles in pages.items():
         (out / name).write_text("\n\n\n".join(articles) + "\n", encoding="utf-8")
+        # the masthead's date did not survive conversion; news dates itself by it ("去年" in a 1998 issue)
+        day = name.split("_")[1]
+        (out / name).with_suffix(".toml").write_text(
+            f'newspaper = "人民日报"\ndate = "{day[:4]}-{day[4:6]}-{day[6:8]}"\n', encoding="utf-8")
     print(f"{len(pages)} pages, {sum(len(a) for a in pages.values())} articles")
 
 

@@ -1,0 +1,107 @@
+"""News dates itself by its issue ("去年" in a 2022 paper is 2021), measures changes from a year it
+names after 比, and counts what a verb did ("走访35家会员企业" is not how many members there are).
+A reader that misses these states last year's figure for this year, or a visit count for a total."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chat import Assistant, Conversation
+from assistant.config import Settings
+from assistant.figures import find_figures
+from assistant.flanks import ASKS_CHANGE, another_year, counts_an_action, years_printed
+from assistant.question import Places, analyse
+from assistant.text import Tokenizer
+from assistant.verify import FigureCheck
+
+from .conftest import write
+
+PAGE = """## 白河县经济运行稳中向好
+
+去年，白河县地区生产总值达到86亿元，比上年增长7%。
+
+今年，白河县计划地区生产总值达到92亿元，固定资产投资达到40亿元。
+
+白河县青年商会走访35家会员企业，帮助企业解决融资难题。
+
+白河县出口商品结构持续优化，工业制成品比重则升至64%，初级产品比重由2015年的40%降至去年的20%左右。
+"""
+ISSUE = 'newspaper = "白河日报"\ndate = "2022-01-15"\n'
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Assistant:
+    root: Path = tmp_path_factory.mktemp("dated")
+    write(root / "corpus" / "baihe.md", PAGE)
+    write(root / "corpus" / "baihe.toml", ISSUE)  # the masthead's date, as a sidecar
+    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("2021年白河县地区生产总值是多少？", "86亿元"),  # 去年, in a 2022 issue
+    ("2022年白河县计划地区生产总值达到多少？", "92亿元"),  # 今年
+    ("白河县青年商会走访了多少家会员企业？", "35家"),  # the verb asked is the verb printed
+    ("白河县工业制成品比重升到了多少？", "64%"),  # 比重 is a share, not a comparison
+])
+def test_figures_dated_by_the_issue_answer_for_their_year(assistant, question, figure):
+    answer = assistant.ask(question)
+    assert answer.text.startswith(f"答：{figure}。"), answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "2020年白河县地区生产总值是多少？",  # printed only for 2021 (去年) and planned for 2022 (今年)
+    "白河县青年商会有多少家会员企业？",  # 35 were visited; how many members there are is not printed
+])
+def test_no_figure_of_another_year_or_of_another_action_is_given(assistant, question):
+    assert assistant.ask(question).refused
+
+
+def test_a_draft_stating_a_visit_count_as_the_total_is_rejected(assistant):
+    ready = assistant.prepare("白河县青年商会有多少家会员企业？", Conversation())
+    check = FigureCheck(assistant.extractive, ready.question, ready.hits)
+    [figure] = check.stated("白河县青年商会有35家会员企业[1]。")
+    assert check.printing(figure) and not check.fits(figure)
+
+
+def test_relative_years_resolve_against_the_issue_and_comparisons_are_not_dates():
+    assert years_printed("去年产量比前年增长，今年计划比2019年翻番", 2022) == ["2021", "2022"]
+    assert years_printed("去年产量增长", None) == []  # an undated page says nothing of which year
+    understand = lambda text: analyse(text, Tokenizer(), Places.load())  # noqa: E731
+    assert understand("那天然气比1996年增产多少？").years == []
+    assert understand("1997年海洋石油比1996年增产多少万吨？").years == ["1997"]
+
+
+def test_the_year_governing_a_figure_may_be_relative():
+    question = analyse("1998年京沪线最高时速将达到多少？", Tokenizer(), Places.load())
+    sentence = "去年4月后，快速旅客列车的最高时速达到120公里"
+    [figure] = [f for f in find_figures(sentence) if f.text == "120公里"]
+    assert another_year(question, sentence, figure, 1998)  # 去年 in a 1998 issue is 1997
+    assert not another_year(question, sentence, figure, 1999)
+    assert not another_year(question, sentence, figure, None)
+
+
+@pytest.mark.parametrize("question, sentence, figure, verdict", [
+    ("商会有多少家会员企业？", "商会走访43家会员企业", "43家", True),
+    ("商会走访了多少家会员企业？", "商会走访43家会员企业", "43家", False),
+    ("有多少名藏族青年与岳阳相连？", "最终让77名藏族青年与岳阳相连", "77名", False),  # 让: no count of a deed
+    ("全国又有多少个县达标？", "全国共有400个县达标", "400个", False),
+    ("商会培训了多少人？", "商会走访43家会员企业", "43家", False),  # not a how-many-are-there question
+])
+def test_a_count_of_what_a_verb_did_is_not_a_total(question, sentence, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert counts_an_action(q, sentence, f) is verdict
+
+
+def test_a_share_is_not_a_comparison_but_a_rise_over_last_year_is():
+    assert not ASKS_CHANGE.search("工业制成品比重是多少？")
+    assert not ASKS_CHANGE.search("占全国的比例是多少？")
+    assert ASKS_CHANGE.search("出口比上年多了多少？")
+
+
+def test_countries_are_places_of_their_own():
+    places = Places.load()
+    assert places.find("我国对美国进出口总值") == ["美国"]
+    assert places.siblings("日本", "美国") and places.siblings("中国", "美国")

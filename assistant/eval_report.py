@@ -70,6 +70,13 @@ def _verification(path: Path) -> list[str]:
         lines.append(f"| {suite} | {v['questions']} | {v['drafts_with_gold_figure']} | {v['kept']} ({v['kept_share']}) | "
                      f"{v['drafts_wrong_or_answering_unanswerable']} | {v['caught']} ({v['caught_share']}) | "
                      f"{g['accuracy']:.3f} / {g['confident_wrong']:.3f} | {e['accuracy']:.3f} / {e['confident_wrong']:.3f} |")
+    if len(data) > 1:  # the goals are on the whole sample
+        total = {k: sum(v[k] for v in data.values()) for k in
+                 ("questions", "drafts_with_gold_figure", "kept", "drafts_wrong_or_answering_unanswerable", "caught")}
+        kept = total["kept"] / max(total["drafts_with_gold_figure"], 1)
+        caught = total["caught"] / max(total["drafts_wrong_or_answering_unanswerable"], 1)
+        lines.append(f"| **all** | {total['questions']} | {total['drafts_with_gold_figure']} | {total['kept']} ({kept:.3f}) | "
+                     f"{total['drafts_wrong_or_answering_unanswerable']} | {total['caught']} ({caught:.3f}) | | |")
     return lines
 
 

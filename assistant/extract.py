@@ -17,6 +17,7 @@ import numpy as np
 from .figures import find_figures
 from .flanks import (
     FlankEvidence,
+    another_period,
     another_year,
     counts_an_action,
     issue_year,
@@ -134,9 +135,12 @@ class Extractor:
         subject = self._subject(plain, hit.paragraph, context)
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
-            if figure.kind not in COMPATIBLE[question.asks] or restates_question(figure, asked):
+            if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure)
+                    or restates_question(figure, asked)):
                 continue
-            if another_year(question, plain, figure, issue_year(hit.paragraph)) or counts_an_action(question, plain, figure):
+            if (another_year(question, plain, figure, issue_year(hit.paragraph))
+                    or another_period(question, plain, figure, self._lead(hit.paragraph, plain))
+                    or counts_an_action(question, plain, figure)):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)
@@ -220,6 +224,13 @@ class Extractor:
         head, tail = sentence[:at], sentence[at:]
         parts = [t for t in question.focus if t in tail and t not in head]
         return 0.3 if parts else 0.0
+
+    @staticmethod
+    def _lead(paragraph: Paragraph, sentence: str) -> str:
+        """What the paragraph prints before the sentence (normalised, as the sentence is)."""
+        text = normalise(paragraph.text)
+        at = text.find(sentence)
+        return text[:at] if at > 0 else ""
 
     def _context(self, paragraph: Paragraph) -> str:
         return self._heading(paragraph) + " " + paragraph.search_text

@@ -194,3 +194,57 @@ def counts_an_action(question: Question, sentence: str, figure: Figure) -> bool:
     last = jieba.posseg.lcut(lead[-8:])[-1]
     return (last.flag == "v" and len(last.word) >= 2 and last.word not in _STATES_TOTAL
             and last.word not in question.text)
+
+
+# Statistics news prints the same quantity for several spans of one year: "1—11月…720.7亿元" is
+# not the whole year's, "上半年" not the first quarter's. Each span as (first month, last month).
+_SEASON = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIOD = re.compile(
+    r"(?P<whole>全年|12月末|12月底)"
+    r"|(?P<half>[上下])半年"
+    r"|前(?P<first>[三3])季度"
+    r"|(?<!同)第?(?P<season>[一二三四1-4])季度"
+    r"|前(?P<months>\d{1,2}|[一二三四五六七八九十]{1,2})个月"
+    r"|(?P<from>1|一)\s*[至到—－\-~～]\s*(?P<to>\d{1,2}|[一二三四五六七八九十]{1,2})月"
+    r"|截至(?:\d{4}年)?(?P<upto>\d{1,2})月(?:末|底)"
+)
+_CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"十一": 11, "十二": 12}
+
+
+def _month(text: str) -> int:
+    return int(text) if text.isdigit() else _CN_MONTH.get(text, 0)
+
+
+def periods(text: str) -> list[tuple[int, int]]:
+    """The spans of a year a text names, in order: 全年 (1, 12), 上半年 (1, 6), 一季度 (1, 3),
+    前11个月 and 1—11月 and 截至11月末 (1, 11). "同期" compares, so "上年同期" names none."""
+    found = []
+    for m in _PERIOD.finditer(text):
+        if m.group("whole"):
+            found.append((1, 12))
+        elif m.group("half"):
+            found.append((1, 6) if m.group("half") == "上" else (7, 12))
+        elif m.group("first"):
+            found.append((1, 9))
+        elif m.group("season"):
+            q = _SEASON[m.group("season")]
+            found.append((3 * q - 2, 3 * q))
+        elif m.group("months"):
+            found.append((1, _month(m.group("months"))))
+        elif m.group("to"):
+            found.append((1, _month(m.group("to"))))
+        elif m.group("upto"):
+            found.append((1, int(m.group("upto"))))
+    return [p for p in found if 1 <= p[1] <= 12]
+
+
+def another_period(question: Question, sentence: str, figure: Figure, lead: str = "") -> bool:
+    """As `another_year`, for spans of a year: asked for the whole year (or the first half), a
+    figure printed under "1—11月" is another span's, unless the span asked is printed there too.
+    `lead`: the paragraph before the sentence ("截至11月末，…；实现利润总额720.7亿元" is one list)."""
+    asked = set(periods(question.text))
+    if not asked or asked & set(periods(sentence)):
+        return False
+    segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]
+    governing = periods(segment) or periods(sentence[: figure.start]) or periods(lead)
+    return bool(governing) and governing[-1] not in asked

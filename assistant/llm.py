@@ -25,6 +25,7 @@ PROMPTS = ROOT / "prompts"
 REFUSAL = "资料中没有找到"
 REPLACED = "⚠️ 生成的回答未通过数字与出处核对，已改为原文摘录："
 MOVED = "（注：模型标错或漏标了出处编号，已改为实际刊有该数字或引文的段落。）"
+KEPT = "✅ 生成的回答中的数字已逐一与所引原文核对。"  # the mark of a kept draft, as REPLACED is of a replaced one
 _CITE = re.compile(r"\[(\d+)\]")
 
 
@@ -138,6 +139,8 @@ class GenerativeAnswerer:
         body = _CITE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", text)
         if moved:
             body += f"\n{MOVED}"
+        if stated:
+            body += f"\n{KEPT}"
         rendered = f"{body}\n\n{sources.render()}" if sources.citations else body
         return Answer(asked, question.text, rendered, refused, sources.citations, [], draft=drafted.text)
 

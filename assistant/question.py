@@ -10,14 +10,21 @@ from pathlib import Path
 from typing import Any
 
 from .figures import CN_NUMERAL, UNIT_KINDS, chinese_to_number
+from .schema import Figure
 from .text import Tokenizer, normalise
 
 FIGURE_KINDS = {"growth", "money", "people", "count", "percent", "date", "duration", "measure", "number"}
+# A quantity whose name says what it is measured in: "新开工面积多少" is not answered by 3200亿元.
+DIMENSIONS = {
+    "area": (re.compile(r"面积|占地|用地"), frozenset({"平方公里", "平方米", "亩", "公顷"})),
+    "length": (re.compile(r"里程|长度|总长|距离|路程|多远|多长"), frozenset({"公里", "千米", "米", "厘米", "毫米"})),
+    "speed": (re.compile(r"时速"), frozenset({"公里", "千米"})),
+}
 
 # Checked in order: the first pattern that matches decides the kind of answer.
 _ASKS: list[tuple[str, str]] = [
     # a share or a rate: 比重, 份额, 几成, 占…多少, and any …率 (合格率, 普及率, 增长率)
-    ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用)[^，。？]{0,12}(多少|几)|[\u4e00-\u9fff]率(?=是|为|达|有|多少|几|[？?]|$)|增幅|增速|同比|环比|百分点"),
+    ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用)[^，。？]{0,20}(多少|几)|[\u4e00-\u9fff]率(?=是|为|达|有|多少|几|[？?]|$)|增幅|增速|同比|环比|百分点"),
     ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)"),
     ("date", r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
     ("duration", r"多少年|几年|多久|多长时间|多少天|几天|多少个月|几个月"),
@@ -132,11 +139,16 @@ class Question:
     focus: list[str] = field(default_factory=list)  # words naming the thing asked about
     years: list[str] = field(default_factory=list)  # "2025" when the question pins a year
     ordinals: list[str] = field(default_factory=list)  # "第二次": the text must say the same one
+    dimension: str = ""  # area | length | speed, when the quantity asked is one (DIMENSIONS)
     vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it
 
     @property
     def wants_figure(self) -> bool:
         return self.asks in FIGURE_KINDS
+
+    def measures(self, figure: Figure) -> bool:
+        """The figure is in a unit of the dimension asked (any figure when none is)."""
+        return not self.dimension or figure.unit in DIMENSIONS[self.dimension][1]
 
 
 def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
@@ -166,7 +178,12 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     # "比1996年增产多少": 1996 is what the change is measured from, not the time asked about
     years = re.findall(r"(?<![比较同])((?:19|20)\d{2})年", text)
     ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
-    return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals)
+    dimension = ""
+    if asks in ("number", "measure"):  # 面积下降了多少 (a percent) or 占多少 (a share) name no unit
+        dimension = next((name for name, (pattern, _) in DIMENSIONS.items() if pattern.search(text)), "")
+        asks = "measure" if dimension else asks
+    return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals,
+                    dimension=dimension)
 
 
 def _inside_word(words: list[str], at: int, unit: str) -> bool:

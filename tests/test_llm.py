@@ -12,7 +12,7 @@ from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
 from llama_index.core.llms.callbacks import llm_completion_callback
 
 from assistant.chat import Assistant, Conversation
-from assistant.llm import REPLACED, make_llm
+from assistant.llm import KEPT, REPLACED, make_llm
 from assistant.verify import unsupported_figures
 
 
@@ -61,6 +61,7 @@ def test_a_verified_answer_is_shown_with_its_citations(generative):
     answer = assistant.ask("湖南援藏三年签约资金多少？")
     assert not answer.replaced and not answer.refused
     assert answer.text.startswith("湖南援藏3年签约资金达80.7亿元[1]。")
+    assert KEPT in answer.text and REPLACED not in answer.text  # marked as checked, not as replaced
     assert "签约资金达80.7亿元" in answer.citations[0].text
     prompt = assistant.answerer.llm.prompts[-1]
     assert "[1]《" in prompt and "80.7亿元" in prompt and "资料中没有找到" in prompt  # template from prompts/
@@ -107,7 +108,7 @@ def test_a_sum_question_needs_the_sum(generative):
 
 def test_a_refusal_passes_through(generative):
     answer = generative({}).ask("安徽签约资金多少？")
-    assert answer.refused and not answer.replaced
+    assert answer.refused and not answer.replaced and KEPT not in answer.text  # no figure, nothing checked
     assert answer.text.startswith("资料中没有找到")
 
 
@@ -244,7 +245,7 @@ def test_a_lying_server_never_shows_its_figure_in_the_stream(seed_settings, seed
     shown = "".join(p for p in pieces if isinstance(p, str))
     assert "90.7" not in shown and shown == "根据资料，湖南援藏3年来，"
     final = pieces[-1]
-    assert final.replaced and "90.7" not in final.text and "答：80.7亿元" in final.text
+    assert final.replaced and "90.7" not in final.text and "答：80.7亿元" in final.text and KEPT not in final.text
 
 
 def test_the_cli_never_prints_the_lie(seed_settings, seed_index, lying_server, tmp_path):

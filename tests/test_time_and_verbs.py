@@ -1,6 +1,8 @@
-"""News dates itself by its issue ("去年" in a 2022 paper is 2021), measures changes from a year it
-names after 比, and counts what a verb did ("走访35家会员企业" is not how many members there are).
-A reader that misses these states last year's figure for this year, or a visit count for a total."""
+"""News dates itself by its issue ("去年" in a 2022 paper is 2021), prints the same quantity for
+several spans of a year (1—11月 is not the whole year), measures changes from a year it names after
+比, counts what a verb did ("走访35家会员企业" is not how many members there are) and names a
+quantity by what it is measured in (面积 is not answered in 亿元). A reader that misses these states
+last year's figure for this year, a visit count for a total, or money for an area."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 from assistant.chat import Assistant, Conversation
 from assistant.config import Settings
 from assistant.figures import find_figures
-from assistant.flanks import ASKS_CHANGE, another_year, counts_an_action, years_printed
+from assistant.flanks import ASKS_CHANGE, another_period, another_year, counts_an_action, periods, years_printed
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer
 from assistant.verify import FigureCheck
@@ -25,6 +27,10 @@ PAGE = """## 白河县经济运行稳中向好
 今年，白河县计划地区生产总值达到92亿元，固定资产投资达到40亿元。
 
 白河县青年商会走访35家会员企业，帮助企业解决融资难题。
+
+1—11月，白河县规模以上企业实现销售收入120亿元；实现利润总额9亿元。
+
+白河县房地产开发投资30亿元，新开工面积120万平方米。
 
 白河县出口商品结构持续优化，工业制成品比重则升至64%，初级产品比重由2015年的40%降至去年的20%左右。
 """
@@ -44,6 +50,8 @@ def assistant(tmp_path_factory) -> Assistant:
     ("2022年白河县计划地区生产总值达到多少？", "92亿元"),  # 今年
     ("白河县青年商会走访了多少家会员企业？", "35家"),  # the verb asked is the verb printed
     ("白河县工业制成品比重升到了多少？", "64%"),  # 比重 is a share, not a comparison
+    ("白河县1至11月实现利润总额是多少？", "9亿元"),  # the span is printed before the sentence
+    ("白河县房地产新开工面积是多少？", "120万平方米"),
 ])
 def test_figures_dated_by_the_issue_answer_for_their_year(assistant, question, figure):
     answer = assistant.ask(question)
@@ -53,6 +61,7 @@ def test_figures_dated_by_the_issue_answer_for_their_year(assistant, question, f
 @pytest.mark.parametrize("question", [
     "2020年白河县地区生产总值是多少？",  # printed only for 2021 (去年) and planned for 2022 (今年)
     "白河县青年商会有多少家会员企业？",  # 35 were visited; how many members there are is not printed
+    "白河县全年实现利润总额是多少？",  # only January to November's is printed
 ])
 def test_no_figure_of_another_year_or_of_another_action_is_given(assistant, question):
     assert assistant.ask(question).refused
@@ -105,3 +114,29 @@ def test_countries_are_places_of_their_own():
     places = Places.load()
     assert places.find("我国对美国进出口总值") == ["美国"]
     assert places.siblings("日本", "美国") and places.siblings("中国", "美国")
+
+
+def test_spans_of_a_year_are_read_and_another_span_is_another_figure():
+    assert periods("1997年全年（截至12月末）") == [(1, 12), (1, 12)]
+    assert periods("1—11月，前三季度，上半年，第四季度，前11个月") == [(1, 11), (1, 9), (1, 6), (10, 12), (1, 11)]
+    assert periods("比上年同期增长") == []
+    question = analyse("千户企业1997年全年实现利润总额是多少？", Tokenizer(), Places.load())
+    sentence = "实现利润总额720.7亿元"
+    [figure] = find_figures(sentence)
+    assert another_period(question, sentence, figure, lead="截至1997年11月末，千户企业实现工业总产值9588.2亿元；")
+    assert not another_period(question, sentence, figure, lead="")  # no span printed: nothing to contradict
+    assert not another_period(question, "全年实现利润总额720.7亿元", figure)
+
+
+@pytest.mark.parametrize("question, asks, dimension", [
+    ("1997年全国房地产新开工面积预计多少？", "measure", "area"),
+    ("到1997年底我国铁路营业里程达到多少？", "measure", "length"),
+    ("开发土地面积比1996年同期下降了多少？", "growth", ""),  # a change, perhaps a percent
+    ("造林备耕面积约占1998年全区造林计划任务的多少？", "percent", ""),  # a share
+])
+def test_a_quantity_named_by_its_dimension_wants_that_unit(question, asks, dimension):
+    q = analyse(question, Tokenizer(), Places.load())
+    assert (q.asks, q.dimension) == (asks, dimension)
+    [money] = find_figures("投资3200亿元")
+    [measured] = find_figures({"area": "面积1.4亿平方米", "length": "里程6.6万公里"}.get(dimension, "1.4亿平方米"))
+    assert q.measures(measured) and q.measures(money) is (dimension == "")

@@ -36,8 +36,6 @@ FACT_FEATURES = (
 )
 # Relative to the best candidate of the same question: how far behind the others this one is.
 _GAPS = ("sem_clause", "sem_sentence", "words_credited", "words_item", "bigrams_sentence")
-_CHANGE = re.compile(r"(增长|增加|提高|提升|下降|减少|降低|上升|增幅|降幅|增速|同比|环比|比上年|多了|少了)[了约近达超为至到]{0,2}$")
-_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|增幅|降幅|增速|涨|跌|变[大小多少高低]|多了|少了|比(?![重例率值]).*[多少高低]")
 _NOT_CONTENT = re.compile(r"[\s\d，。？！、：；“”‘’（）《》?!,.:;()%]|多少|什么|哪|几|是|的|了|吗|呢")
 
 
@@ -102,9 +100,10 @@ class Evidence:
         figure = c.figure
         asked_unit = {"名": "人", "位": "人"}.get(question.unit, question.unit)
         unit = {"名": "人", "位": "人"}.get(figure.unit, figure.unit)
-        before = c.plain[max(0, figure.start - 8): figure.start]
-        is_change = bool(_CHANGE.search(before))
-        asks_change = question.asks == "growth" or bool(_ASKS_CHANGE.search(question.text))
+        # what is printed beside the figure (flanks.py): the same reading the rule scorer weighs
+        beside = self.extractor.flanks(question, c.plain, figure, find_figures(c.plain), self.extractor._heading(c.paragraph))
+        is_change = beside.is_change
+        asks_change = question.asks == "growth" or beside.asks_change
         row.update({
             "unit_match": float(bool(asked_unit) and unit == asked_unit),
             "unit_mismatch": float(bool(asked_unit) and unit != asked_unit),
@@ -119,7 +118,6 @@ class Evidence:
             # a date usually stands alone in its clause ("1月18日，…举行分红大会"): the sentence says what happened
             "date_sentence_words": row["words_sentence"] if figure.kind == "date" else 0.0,
         })
-        beside = self.extractor.flanks(question, c.plain, figure, find_figures(c.plain), self.extractor._heading(c.paragraph))
         row.update({
             "flank_words": beside.words, "counts_asked": float(beside.counts_asked),
             "range_start": float(beside.range_start), "year_here": float(beside.year_here),

@@ -30,6 +30,10 @@ _LEAD = re.compile(r"^(那么|那个|那|还有|另外|再问一下|请问|然�
 # a follow-up that opens with a comparison, a rank or a part goes on about the previous subject
 _PREDICATE = re.compile(r"^(比|较|同比|环比|占|在全国|在世界|排|排名|位居|居|其中|分别)")
 _MEASURE_SUFFIX = "率量额数值价费"
+# "1997年呢？", "到2000年呢？": the same question of another time
+_TIME = r"(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|前\d{1,2}个月)?|今年|去年|明年|前年|目前|现在|如今|上半年|下半年|全年)"
+_TIME_ONLY = re.compile(rf"^{_TIME}$")
+_TIME_IN = re.compile(_TIME)
 _TAIL = re.compile(r"(是|有|为|达到?)?(多少|几)[个家项名人次元万亿场所户条种位]*[？?。!！\s]*$|[？?。!！\s]+$")
 
 
@@ -122,6 +126,8 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     own_focus = [w for w in current.focus if _RELATIONAL_RE.sub("", w)]
     if ends_with_ne and current.places and not own_focus:
         return _swap_places(previous, current.places, places)  # 那安徽呢？
+    if ends_with_ne and not current.places and _TIME_ONLY.match(core):
+        return _swap_time(previous, core)  # 1997年呢？
     if ends_with_ne and not current.places:
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
     if ends_with_ne:
@@ -130,6 +136,13 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
         return _TAIL.sub("", previous.text) + text.strip()
     return text
+
+
+def _swap_time(previous: Question, time: str) -> str:
+    """The previous question asked of another time: its own time words replaced, or put in front."""
+    if _TIME_IN.search(previous.text):
+        return _TIME_IN.sub(time, previous.text, count=1)
+    return time + previous.text
 
 
 def _swap_places(previous: Question, new_places: list[str], places: Places) -> str:

@@ -20,6 +20,7 @@ from .flanks import (
     another_period,
     another_year,
     counts_an_action,
+    is_dateline,
     issue_year,
     read_flanks,
     restates_question,
@@ -135,7 +136,7 @@ class Extractor:
         subject = self._subject(plain, hit.paragraph, context)
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
-            if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure)
+            if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure) or is_dateline(plain, figure)
                     or restates_question(figure, asked)):
                 continue
             if (another_year(question, plain, figure, issue_year(hit.paragraph))
@@ -250,8 +251,11 @@ class Extractor:
             return 0.0
         fit = 0.0
         for asked in question.places:
+            # "湖南的种子公司在海南三亚…": a place the question names in another role is no rival
+            others = [o for o in question.places if o != asked]
             for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
-                named = [p for p in self.places.find(scope) if p not in self.home or p == asked]
+                named = [p for p in self.places.find(scope) if (p not in self.home or p == asked)
+                         and not any(self.places.covers(o, p) for o in others)]
                 if any(self.places.covers(asked, p) for p in named):
                     break
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):

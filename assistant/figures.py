@@ -40,7 +40,10 @@ _FIGURE = re.compile(
     rf"(?P<unit>{_UNIT_ALT}|％)?"
     r"(?P<post>以上|以下|左右|余)?"
 )
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[12]\d|3[01]|0?[1-9])日)?)?"
+                   # a span of days, one date ("1月16日至18日", "16日至18日举行"): its first day counts
+                   rf"|(?:(?P<m4>1[0-2]|0?[1-9])月)?(?P<d4>{_DAY})日?[至到—－~～](?:(?:1[0-2]|0?[1-9])月)?{_DAY}日"
                    r"|(?P<m2>1[0-2]|0?[1-9])月(?P<d2>[12]\d|3[01]|0?[1-9])日"
                    # a month on its own ("11月份", "11月末"): a time, not a count
                    r"|(?P<m3>1[0-2]|0?[1-9])月(?=份|末|底|初|上旬|中旬|下旬|起|以来)")
@@ -84,7 +87,8 @@ def find_figures(text: str, *, bare_numerals: bool = False) -> list[Figure]:
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
     for m in _DATE.finditer(text):
-        y, mo, d = m.group("y"), m.group("m") or m.group("m2") or m.group("m3"), m.group("d") or m.group("d2")
+        y, mo = m.group("y"), m.group("m") or m.group("m2") or m.group("m3") or m.group("m4")
+        d = m.group("d") or m.group("d2") or m.group("d4")
         value = float(f"{int(y or 0):04d}{int(mo or 0):02d}{int(d or 0):02d}")
         figures.append(Figure(m.group(0), value, "日期", "date", "", m.start(), m.end()))
         taken.append(m.span())

@@ -248,3 +248,8 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]
     governing = periods(segment) or periods(sentence[: figure.start]) or periods(lead)
     return bool(governing) and governing[-1] not in asked
+
+
+def is_dateline(sentence: str, figure: Figure) -> bool:
+    """"本报北京1月18日讯", "新华社北京1月26日电": the day the report was filed, not of what it reports."""
+    return figure.kind == "date" and sentence[figure.end: figure.end + 1] in ("讯", "电")

@@ -24,9 +24,9 @@ DIMENSIONS = {
 # Checked in order: the first pattern that matches decides the kind of answer.
 _ASKS: list[tuple[str, str]] = [
     # a share or a rate: 比重, 份额, 几成, 占…多少, and any …率 (合格率, 普及率, 增长率)
-    ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用)[^，。？]{0,20}(多少|几)|[\u4e00-\u9fff]率(?=是|为|达|有|多少|几|[？?]|$)|增幅|增速|同比|环比|百分点"),
+    ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用|有)[^，。？]{0,20}(多少|几)|[\u4e00-\u9fff]率(?=是|为|达|有|多少|几|[？?]|$)|增幅|增速|同比|环比|百分点"),
     ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)"),
-    ("date", r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
+    ("date", r"什么时候|何时|哪[一几]?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
     ("duration", r"多少年|几年|多久|多长时间|多少天|几天|多少个月|几个月"),
     ("people", r"(多少|几)(个)?(人次|人|名|位)|人数"),
     ("measure", r"多高|多长|多远|多重|(多少|几)(公里|千米|米|厘米|吨|公斤|亩|级|平方米|千瓦)"),
@@ -46,6 +46,7 @@ _QUESTION_WORDS = re.compile(
 )
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
 _ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)")
+_ATTRIBUTION = re.compile(r"据[^，,。？?]{1,24}?(?:公布|统计|调查|测算|介绍|报道|透露|显示|预测|估计|分析)(?:的数字|的数据|的结果)?[，,]?")
 _MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱")
 # One-character abbreviations that are also everyday words (新, 青, 云 …) never stand alone for a place.
 _EVERYDAY_ALIASES = set("新青宁云贵甘吉黑台港澳京津川秦蒙藏")
@@ -169,7 +170,9 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     found_places = places.find_in_question(text, words)
     place_words = set(places.aliases)
     focus = []
-    for w in tokenizer.terms(_QUESTION_WORDS.sub("，", text)):
+    # "据世界旅游组织公布，…": who reported the figure, named once in the article, not what it measures
+    asked_about = _ATTRIBUTION.sub("，", text)
+    for w in tokenizer.terms(_QUESTION_WORDS.sub("，", asked_about)):
         if w in place_words or any(w == p or w in (p + "省", p + "市", p + "县", p + "区") for p in found_places):
             continue
         if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS:

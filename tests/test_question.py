@@ -28,6 +28,7 @@ def understand():
         ("分红分发到多少户？", "count", "户"),
         ("哪个农场创造了最高劳动生产率？", "fact", ""),  # names a farm; the rate is what it did
         ("家庭农场在种地上花了多少本钱？", "money", ""),  # 本 begins 本钱 here: no measure word
+        ("全国人均占有肉类产品多少公斤？", "measure", "公斤"),  # 占有 is having, not a share (占…多少)
         ("全省有多少名干部驻村？", "people", "名"),
     ],
 )
@@ -71,6 +72,10 @@ def test_place_hierarchy():
         ("1997年中国旅游收入是多少？", "在世界上排第几？", "1997年中国旅游收入在世界上排第几？"),
         # a rate for a rate: 转岗培训率 → 再就业率
         ("北京下岗职工转岗培训率达到多少？", "再就业率呢？", "北京下岗职工再就业率达到多少？"),
+        # the same question of another time: its time replaced (年初级产品 is no 年初), or put in front
+        ("1980年初级产品在我国出口额中的比重是多少？", "1997年呢？", "1997年初级产品在我国出口额中的比重是多少？"),
+        ("桐柏县目前已种植两松多少亩？", "到2000年呢？", "桐柏县到2000年已种植两松多少亩？"),
+        ("桐柏县种植两松多少亩？", "去年呢？", "去年桐柏县种植两松多少亩？"),
     ],
 )
 def test_followups_become_standalone_questions(understand, previous, followup, standalone):

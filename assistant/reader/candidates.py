@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..extract import COMPATIBLE as RULE_COMPATIBLE
 from ..extract import Extractor, clause_around, item_around
 from ..figures import find_figures
-from ..flanks import another_period, another_year, counts_an_action, issue_year, restates_question
+from ..flanks import another_period, another_year, counts_an_action, is_dateline, issue_year, restates_question
 from ..question import Question
 from ..schema import Figure, Hit, Paragraph
 from ..text import clauses, sentences
@@ -61,7 +61,7 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
                 continue
             figures = find_figures(plain)
             for figure in figures:
-                if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure)
+                if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure) or is_dateline(plain, figure)
                         or restates_question(figure, asked)):
                     continue
                 # hard rules, as another place is: another year's or span's figure, a count of what another verb did

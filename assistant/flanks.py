@@ -238,6 +238,18 @@ def periods(text: str) -> list[tuple[int, int]]:
     return [p for p in found if 1 <= p[1] <= 12]
 
 
+# "3年内，垦区累计投入…31.2亿元": a sum over several years does not answer for one of them
+_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中)|以来|累计|期间")
+
+
+def over_several_years(question: Question, sentence: str, figure: Figure) -> bool:
+    """Asked about one year (1998年), the figure sums several ("3年内…累计投入31.2亿元")."""
+    if len(set(question.years)) != 1 or _SEVERAL_YEARS.search(question.text):
+        return False
+    clause = _CLAUSE_STOP.split(sentence[: figure.start])[-1]  # "累计发展28万户，年产1亿立方米": not its
+    return bool(_SEVERAL_YEARS.search(clause))
+
+
 def another_period(question: Question, sentence: str, figure: Figure, lead: str = "") -> bool:
     """As `another_year`, for spans of a year: asked for the whole year (or the first half), a
     figure printed under "1—11月" is another span's, unless the span asked is printed there too.

@@ -13,7 +13,15 @@ import pytest
 from assistant.chat import Assistant, Conversation
 from assistant.config import Settings
 from assistant.figures import find_figures
-from assistant.flanks import ASKS_CHANGE, another_period, another_year, counts_an_action, periods, years_printed
+from assistant.flanks import (
+    ASKS_CHANGE,
+    another_period,
+    another_year,
+    counts_an_action,
+    over_several_years,
+    periods,
+    years_printed,
+)
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer
 from assistant.verify import FigureCheck
@@ -140,3 +148,20 @@ def test_a_quantity_named_by_its_dimension_wants_that_unit(question, asks, dimen
     [money] = find_figures("投资3200亿元")
     [measured] = find_figures({"area": "面积1.4亿平方米", "length": "里程6.6万公里"}.get(dimension, "1.4亿平方米"))
     assert q.measures(measured) and q.measures(money) is (dimension == "")
+
+
+@pytest.mark.parametrize("question, sentence, figure, verdict", [
+    ("黑龙江农垦1998年计划投入多少资金？", "3年内，垦区累计投入农业基础建设资金31.2亿元", "31.2亿元", True),
+    ("黑龙江农垦1998年投入多少资金？", "1998年，垦区投入农业基础建设资金12亿元", "12亿元", False),
+    ("黑龙江农垦3年来累计投入多少资金？", "3年内，垦区累计投入农业基础建设资金31.2亿元", "31.2亿元", False),
+    ("1996年广西一年产沼气多少立方米？", "累计发展沼气28万户，年产沼气1亿立方米", "1亿立方米", False),
+])
+def test_a_sum_over_several_years_does_not_answer_for_one(question, sentence, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert over_several_years(q, sentence, f) is verdict
+
+
+def test_over_the_years_is_no_question_of_how_many_years():
+    assert analyse("湖南省煤炭系统几年来为扶贫共筹资多少？", Tokenizer(), Places.load()).asks != "duration"
+    assert analyse("这项工程建了几年？", Tokenizer(), Places.load()).asks == "duration"

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from ..extract import COMPATIBLE as RULE_COMPATIBLE
 from ..extract import Extractor, clause_around, item_around
 from ..figures import find_figures
-from ..flanks import another_period, another_year, counts_an_action, is_dateline, issue_year, restates_question
+from ..flanks import (
+    another_period,
+    another_year,
+    counts_an_action,
+    is_dateline,
+    issue_year,
+    over_several_years,
+    restates_question,
+)
 from ..question import Question
 from ..schema import Figure, Hit, Paragraph
 from ..text import clauses, sentences
@@ -67,7 +75,7 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
                 # hard rules, as another place is: another year's or span's figure, a count of what another verb did
                 if (another_year(question, plain, figure, issue_year(paragraph))
                         or another_period(question, plain, figure, extractor._lead(paragraph, plain))
-                        or counts_an_action(question, plain, figure)):
+                        or counts_an_action(question, plain, figure) or over_several_years(question, plain, figure)):
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
                 found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),

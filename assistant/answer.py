@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import jieba.posseg
+
 from .arithmetic import Composite, compose
 from .extract import Candidate, Extractor
 from .question import Places, Question
@@ -200,6 +202,26 @@ _ROLE_NAME = re.compile(
     r"([\u4e00-\u9fff]{2,4}?)(?=的|说|坦言|回忆|表示|介绍|这样|[，,。、“\s]|$)"
 )
 _PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
+_TITLE = re.compile(r"(?:长|书记|主任|经理|总裁|主席|委员|部长|理事|总监|院士|教授)$")
+
+
+def _titled_name(sentence: str, asked_text: str, places: Places) -> str:
+    """A person's name printed beside a title, "副市长吴厚溥" or "徐鹏航总经理" (jieba's person-name
+    tag, a one-character surname joined to the given name that follows it)."""
+    tokens = jieba.posseg.lcut(sentence)
+    for i, token in enumerate(tokens):
+        if not token.flag.startswith("nr") or token.word in asked_text or token.word in places.aliases:
+            continue
+        after_title = i > 0 and _TITLE.search(tokens[i - 1].word)
+        before_title = i + 1 < len(tokens) and _TITLE.search(tokens[i + 1].word)
+        if not (after_title or before_title):
+            continue
+        name = token.word
+        if len(name) == 1 and i + 1 < len(tokens) and re.fullmatch(r"[\u4e00-\u9fff]{1,2}", tokens[i + 1].word):
+            name += tokens[i + 1].word  # 沈 + 需范
+        if 2 <= len(name) <= 4:
+            return name
+    return ""
 
 
 def _entity(question: Question, sentence: str, places: Places) -> str:
@@ -209,6 +231,10 @@ def _entity(question: Question, sentence: str, places: Places) -> str:
         for m in _ROLE_NAME.finditer(sentence):
             if m.group(1) not in asked_text and m.group(1) not in places.aliases:
                 return m.group(1)
+    if question.asks == "person":
+        named = _titled_name(sentence, asked_text, places)
+        if named:
+            return named
     if question.asks in ("organisation", "person"):
         for m in _ENTITY["organisation"].finditer(sentence):
             name = re.sub(r"^(与|和|同|由|在|是|为|向|经|让|给|帮助|携手|联合|邀请|协调)", "", m.group(0))

@@ -74,3 +74,15 @@ def test_the_reporter_of_a_figure_is_not_in_the_question_focus():
     question = analyse("据世界旅游组织公布，1997年中国旅游收入是多少？", Tokenizer(), Places.load())
     assert question.focus == ["旅游收入"] and question.places == ["中国"]
     assert analyse("1998年考试初试是哪几天举行的？", Tokenizer(), Places.load()).asks == "date"
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("武汉市副市长吴厚溥深有感触地说", "吴厚溥"),  # after the title, before a verb the old pattern did not know
+    ("船舶总公司徐鹏航总经理在工作报告中说", "徐鹏航"),  # before the title
+    ("据县委宣传部副部长沈需范介绍", "沈需范"),  # a surname the tagger splits from its given name
+    ("会议由市商委、卫生局组织", ""),  # no one is named
+])
+def test_a_name_beside_a_title_answers_who(sentence, name):
+    from assistant.answer import _titled_name
+
+    assert _titled_name(sentence, "是谁？", Places.load()) == name

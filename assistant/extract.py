@@ -22,6 +22,7 @@ from .flanks import (
     counts_an_action,
     is_dateline,
     issue_year,
+    of_a_group,
     over_several_years,
     read_flanks,
     restates_question,
@@ -142,7 +143,8 @@ class Extractor:
                 continue
             if (another_year(question, plain, figure, issue_year(hit.paragraph))
                     or another_period(question, plain, figure, self._lead(hit.paragraph, plain))
-                    or counts_an_action(question, plain, figure) or over_several_years(question, plain, figure)):
+                    or counts_an_action(question, plain, figure) or over_several_years(question, plain, figure)
+                    or of_a_group(question, plain, figure)):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)

@@ -247,7 +247,27 @@ def over_several_years(question: Question, sentence: str, figure: Figure) -> boo
     if len(set(question.years)) != 1 or _SEVERAL_YEARS.search(question.text):
         return False
     clause = _CLAUSE_STOP.split(sentence[: figure.start])[-1]  # "累计发展28万户，年产1亿立方米": not its
-    return bool(_SEVERAL_YEARS.search(clause))
+    segment = re.split(r"[；;。]", sentence[: figure.start])[-1]  # "1987年—1997年，该市共占用耕地46万亩"
+    return bool(_SEVERAL_YEARS.search(clause)) or bool(_YEAR_SPAN.search(segment))
+
+
+_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?\s*[至到—－~～\-]+\s*(?:19|20)\d{2}年")
+# "德江、务川、天柱等12个国家级贫困县…农民人均纯收入1100元": the figure is the group's, not 德江's
+_LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8})等")
+
+
+def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:
+    """The question names one member of a list ("A、B、C等N个县") whose figure the sentence gives
+    for them all."""
+    if "等" in question.text:
+        return False
+    for m in _LISTED.finditer(sentence[: figure.start]):
+        if figure.start - m.end() <= 1:  # "乡村旅游、非遗展销等15种业态": the figure counts the list
+            continue
+        members = m.group(1).split("、")
+        if any(len(w) >= 2 and any(w in member or member in w for member in members) for w in question.focus):
+            return True
+    return False
 
 
 def another_period(question: Question, sentence: str, figure: Figure, lead: str = "") -> bool:

@@ -18,6 +18,7 @@ from assistant.flanks import (
     another_period,
     another_year,
     counts_an_action,
+    of_a_group,
     over_several_years,
     periods,
     years_printed,
@@ -165,3 +166,21 @@ def test_a_sum_over_several_years_does_not_answer_for_one(question, sentence, fi
 def test_over_the_years_is_no_question_of_how_many_years():
     assert analyse("湖南省煤炭系统几年来为扶贫共筹资多少？", Tokenizer(), Places.load()).asks != "duration"
     assert analyse("这项工程建了几年？", Tokenizer(), Places.load()).asks == "duration"
+
+
+def test_a_span_of_years_is_several_years():
+    q = analyse("1997年一年唐山市占用了多少亩耕地？", Tokenizer(), Places.load())
+    sentence = "据统计，1987年—1997年，该市共占用耕地46万亩"
+    [f] = [f for f in find_figures(sentence) if f.text == "46万亩"]
+    assert over_several_years(q, sentence, f)
+
+
+@pytest.mark.parametrize("question, sentence, figure, verdict", [
+    ("1997年贵州德江县农民人均纯收入是多少？", "德江、务川、天柱等12个国家级贫困县基本解决温饱，农民人均纯收入1100元", "1100元", True),
+    ("德江、务川等贫困县农民人均纯收入是多少？", "德江、务川、天柱等12个国家级贫困县基本解决温饱，农民人均纯收入1100元", "1100元", False),
+    ("串起了多少种业态？", "串起乡村旅游、非遗展销、文创市集等15种业态", "15种", False),  # the list's own count
+])
+def test_a_figure_given_for_a_list_is_not_one_members(question, sentence, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert of_a_group(q, sentence, f) is verdict

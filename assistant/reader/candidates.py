@@ -16,6 +16,7 @@ from ..flanks import (
     counts_an_action,
     is_dateline,
     issue_year,
+    of_a_group,
     over_several_years,
     restates_question,
 )
@@ -75,7 +76,8 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
                 # hard rules, as another place is: another year's or span's figure, a count of what another verb did
                 if (another_year(question, plain, figure, issue_year(paragraph))
                         or another_period(question, plain, figure, extractor._lead(paragraph, plain))
-                        or counts_an_action(question, plain, figure) or over_several_years(question, plain, figure)):
+                        or counts_an_action(question, plain, figure) or over_several_years(question, plain, figure)
+                        or of_a_group(question, plain, figure)):
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
                 found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),

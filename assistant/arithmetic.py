@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .extract import Candidate, Extractor, clause_around, item_around
 from .figures import find_figures
+from .flanks import ASKS_CHANGE, flanks, is_range_start, years_printed
 from .question import Question
 from .schema import Hit
 from .text import clauses, normalise
@@ -50,7 +51,7 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
     """The best pair of distinct figures with the same unit, one for each operand."""
     parts = split_question(question)
     if parts is None:
-        return None
+        return change_between(question, hits, extractor)
     op, left_terms, right_terms = parts
     asked_unit = _SAME.get(question.unit, question.unit)
     # Only like quantities, in the unit asked: a 项 total is never a sum of two head-counts (名).
@@ -108,3 +109,75 @@ def _print_like(value: float, model: Candidate) -> str:
 
 def _number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+# "降到了多少" asks where it ended; "降了多少" by how much
+_ASKS_LEVEL = re.compile(r"[降升减增提涨跌][到至]|达到|是多少|为多少")
+_TO = re.compile(r"(的)?(上升|提高|增加|增长|减少|下降|降低|扩大|压缩|缩小|减|降|增|升)?(到|至|为)")
+_BY_HOW_MUCH = re.compile(r"[降减增升涨跌提]了?(多少|几)")
+_BASE_YEAR = re.compile(r"比((?:19|20)\d{2})年")
+CHANGE_COVERAGE = 0.45  # the two levels must be about what is asked, as an answer must
+
+
+def change_between(question: Question, hits: list[Hit], extractor: Extractor) -> Composite | None:
+    """A change the page prints only as two levels: "所得税率从55%降至33%" asked "一共降了多少个百分点",
+    or "提高到1996年的1508元，1997年达到1750元" asked "1997年比1996年增加了多少元". Never when
+    the page prints the change itself: then that figure is the answer, as printed."""
+    asks_change = question.asks == "growth" or ASKS_CHANGE.search(question.text) or _BY_HOW_MUCH.search(question.text)
+    if not asks_change or _ASKS_LEVEL.search(question.text):
+        return None
+    base = _BASE_YEAR.search(question.text)
+    # only the figure the reader would answer with: a change printed elsewhere ranks first and wins
+    for c in [c for c in extractor.candidates(question, hits) if c.figure is not None][:1]:
+        if c.coverage < CHANGE_COVERAGE:
+            continue
+        plain = normalise(c.sentence)
+        figures = [f for f in find_figures(plain) if f.kind != "date"]
+        mine = next((f for f in figures if f.text == c.figure.text), None)
+        if mine is None:
+            continue
+        alike = [f for f in figures if f is not mine and _same_unit(f, mine)]
+        if any(_is_change(plain, f, figures) for f in [mine, *alike]):
+            return None  # the change is printed
+        other, mine_is_start = None, False
+        if base and question.years:
+            asked_year, base_year = question.years[0], base.group(1)
+            mine_year = _year_of(plain, mine)
+            if mine_year in (asked_year, base_year):
+                wanted = base_year if mine_year == asked_year else asked_year
+                other = next((f for f in alike if _year_of(plain, f) == wanted), None)
+                mine_is_start = mine_year == base_year
+        else:
+            left, right = flanks(plain, mine, figures)
+            later = [f for f in alike if f.start > mine.end]
+            earlier = [f for f in alike if f.end <= mine.start]
+            if is_range_start(left, right) and later:
+                other, mine_is_start = later[0], True  # from mine to this one
+            elif earlier and is_range_start(*flanks(plain, earlier[-1], figures)) \
+                    and _TO.fullmatch(plain[earlier[-1].end: mine.start]):
+                other = earlier[-1]  # "从55%降至33%": from that one to mine
+        if other is None:
+            continue
+        partner = Candidate(c.paragraph, c.sentence, other, c.score, c.coverage, c.subject, c.rank)
+        start, end = (c, partner) if mine_is_start else (partner, c)
+        high, low = (end, start) if end.figure.value >= start.figure.value else (start, end)
+        value = high.figure.value - low.figure.value
+        return Composite("−", high, low, value, _print_like(value, high))
+    return None
+
+
+def _same_unit(a, b) -> bool:
+    return (_SAME.get(a.unit, a.unit) or a.kind) == (_SAME.get(b.unit, b.unit) or b.kind)
+
+
+def _is_change(sentence: str, figure, figures) -> bool:
+    """Printed as a change: "减少27万人", "增长12%" (the words right before it)."""
+    before = re.split(r"[，,；;。：:]", sentence[: figure.start])[-1][-6:]
+    return bool(re.search(r"增长|增加|减少|下降|降低|提高|上升|多了|少了|增幅|降幅|[增减降升]了?$", before)) and not re.search(
+        r"[到至]$", before)
+
+
+def _year_of(sentence: str, figure) -> str:
+    """The year printed last before the figure in its part of the sentence."""
+    years = years_printed(re.split(r"[，,；;。]", sentence[: figure.start])[-1])
+    return years[-1] if years else ""

@@ -41,6 +41,10 @@ PAGE = """## 白河县经济运行稳中向好
 
 白河县房地产开发投资30亿元，新开工面积120万平方米。
 
+白河县企业所得税率从55%降至33%，减轻了企业负担。
+
+白河县农民人均纯收入由2010年的3000元提高到2020年的8500元，2021年达到9300元。
+
 白河县出口商品结构持续优化，工业制成品比重则升至64%，初级产品比重由2015年的40%降至去年的20%左右。
 """
 ISSUE = 'newspaper = "白河日报"\ndate = "2022-01-15"\n'
@@ -184,3 +188,17 @@ def test_a_figure_given_for_a_list_is_not_one_members(question, sentence, figure
     q = analyse(question, Tokenizer(), Places.load())
     [f] = [f for f in find_figures(sentence) if f.text == figure]
     assert of_a_group(q, sentence, f) is verdict
+
+
+@pytest.mark.parametrize("question, answer, working", [
+    ("白河县企业所得税率一共降了多少个百分点？", "22个百分点", "55% − 33% = 22个百分点"),
+    ("白河县农民人均纯收入2021年比2020年增加了多少元？", "800元", "9300元 − 8500元 = 800元"),
+])
+def test_a_change_printed_only_as_two_levels_is_computed_in_view(assistant, question, answer, working):
+    text = assistant.ask(question).text
+    assert text.startswith(f"答：{answer}。") and f"计算：{working}" in text, text
+
+
+def test_a_level_asked_is_not_a_change_computed(assistant):
+    text = assistant.ask("白河县企业所得税率降到了多少？").text
+    assert text.startswith("答：33%。"), text  # where it ended, as printed

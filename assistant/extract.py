@@ -24,6 +24,7 @@ from .flanks import (
     issue_year,
     of_a_group,
     over_several_years,
+    points_for_a_level,
     read_flanks,
     restates_question,
     years_printed,
@@ -139,6 +140,7 @@ class Extractor:
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
             if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure) or is_dateline(plain, figure)
+                    or points_for_a_level(question, figure)
                     or restates_question(figure, asked)):
                 continue
             if (another_year(question, plain, figure, issue_year(hit.paragraph))

@@ -122,7 +122,7 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
 
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 # "比去年增长" compares with last year: the figure is not last year's
-_YEAR_OR_RELATIVE = re.compile(r"(?<![比较同])(?:((?:19|20)\d{2})年|(前年|去年|今年|明年))")
+_YEAR_OR_RELATIVE = re.compile(r"(?<![比较同])(?:((?:19|20)\d{2})年|(前年|去年|今年|明年|本世纪末))")
 
 
 def years_printed(text: str, issue_year: int | None = None) -> list[str]:
@@ -132,6 +132,8 @@ def years_printed(text: str, issue_year: int | None = None) -> list[str]:
     for m in _YEAR_OR_RELATIVE.finditer(text):
         if m.group(1):
             found.append(m.group(1))
+        elif issue_year is not None and m.group(2) == "本世纪末":  # a target: "到本世纪末…要达到60%"
+            found.append(str(issue_year // 100 * 100 + 100))
         elif issue_year is not None:
             found.append(str(issue_year + _RELATIVE_YEAR[m.group(2)]))
     return found
@@ -285,3 +287,10 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
 def is_dateline(sentence: str, figure: Figure) -> bool:
     """"本报北京1月18日讯", "新华社北京1月26日电": the day the report was filed, not of what it reports."""
     return figure.kind == "date" and sentence[figure.end: figure.end + 1] in ("讯", "电")
+
+
+def points_for_a_level(question: Question, figure: Figure) -> bool:
+    """"提高12个百分点" is a change of a rate: it never states the rate a question asks for
+    ("合格率是多少"), only a change or a count of points the question itself names."""
+    return figure.unit == "个百分点" and "百分点" not in question.text and not ASKS_CHANGE.search(question.text) \
+        and question.asks != "growth"

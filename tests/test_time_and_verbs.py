@@ -202,3 +202,21 @@ def test_a_change_printed_only_as_two_levels_is_computed_in_view(assistant, ques
 def test_a_level_asked_is_not_a_change_computed(assistant):
     text = assistant.ask("白河县企业所得税率降到了多少？").text
     assert text.startswith("答：33%。"), text  # where it ended, as printed
+
+
+def test_the_end_of_the_century_is_a_year_of_its_own():
+    assert years_printed("到本世纪末，第三产业比重要达到60%", 1998) == ["2000"]
+    q = analyse("1997年北京第三产业占国内生产总值的比重是多少？", Tokenizer(), Places.load())
+    sentence = "到本世纪末，在国内生产总值的比重中要达到60%"
+    [f] = find_figures(sentence)
+    assert another_year(q, sentence, f, 1998)
+
+
+def test_a_change_in_points_never_states_a_rate():
+    from assistant.flanks import points_for_a_level
+
+    [points] = find_figures("合格率提高12个百分点")
+    rate = analyse("羽绒被的抽样合格率具体是多少？", Tokenizer(), Places.load())
+    assert rate.asks == "percent" and points_for_a_level(rate, points)
+    assert not points_for_a_level(analyse("合格率提高了多少？", Tokenizer(), Places.load()), points)
+    assert not points_for_a_level(analyse("出口对增长贡献了几个百分点？", Tokenizer(), Places.load()), points)

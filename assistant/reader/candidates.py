@@ -18,6 +18,7 @@ from ..flanks import (
     issue_year,
     of_a_group,
     over_several_years,
+    points_for_a_level,
     restates_question,
 )
 from ..question import Question
@@ -71,6 +72,7 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
             figures = find_figures(plain)
             for figure in figures:
                 if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure) or is_dateline(plain, figure)
+                        or points_for_a_level(question, figure)
                         or restates_question(figure, asked)):
                     continue
                 # hard rules, as another place is: another year's or span's figure, a count of what another verb did

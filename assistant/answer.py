@@ -11,10 +11,13 @@ import jieba.posseg
 
 from .arithmetic import Composite, compose
 from .extract import Candidate, Extractor
+from .figures import find_figures
+from .flanks import asked_starts, ends_range_from
 from .question import Places, Question
 from .reader import Reader
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
 from .sources import citation_label
+from .text import normalise
 
 ACCEPT = 0.55  # share of the question's focus that must surround an answer
 RELATED = 0.3  # below this a paragraph is not even worth showing as related
@@ -56,6 +59,8 @@ class ExtractiveAnswerer:
         accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
         if not accepted and candidates and self.extractor.paraphrased(question, candidates[0]):
             accepted = candidates[:1]
+        if not accepted and question.wants_figure:
+            accepted = self._range_end(question, candidates)
         if not accepted:
             return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
         best = accepted[0]
@@ -63,6 +68,21 @@ class ExtractiveAnswerer:
         if len(rivals) > 1:
             return self._several(question, rivals, asked)
         return self._single(question, best, asked)
+
+    @staticmethod
+    def _range_end(question: Question, candidates: list[Candidate]) -> list[Candidate]:
+        """"从44个压到了几个": the question gives where a change started; the figure the page prints
+        where that same change ended answers it, however the question words the change."""
+        starts = asked_starts(question)
+        if not starts:
+            return []
+        for c in candidates:
+            plain = normalise(c.sentence)
+            figures = find_figures(plain)
+            mine = next((f for f in figures if f.text == c.figure.text), None) if c.figure else None
+            if mine is not None and c.coverage >= RELATED and ends_range_from(plain, mine, figures, starts):
+                return [c]
+        return []
 
     def _single(self, question: Question, best: Candidate, asked: str) -> Answer:
         sources = _Sources()

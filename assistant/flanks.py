@@ -294,3 +294,25 @@ def points_for_a_level(question: Question, figure: Figure) -> bool:
     ("合格率是多少"), only a change or a count of points the question itself names."""
     return figure.unit == "个百分点" and "百分点" not in question.text and not ASKS_CHANGE.search(question.text) \
         and question.asks != "growth"
+
+
+_FROM = re.compile(r"[从由](?:原来的|原先的|过去的|以前的)?$")
+_TO_END = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,4}?(?:到|至|为)(?:了)?$")
+
+
+def asked_starts(question: Question) -> list[Figure]:
+    """"从44个压到了几个": the figures the question gives as where a change started."""
+    from .figures import find_figures
+
+    return [f for f in find_figures(question.text, bare_numerals=True) if _FROM.search(question.text[: f.start])]
+
+
+def ends_range_from(sentence: str, figure: Figure, figures: list[Figure], starts: list[Figure]) -> bool:
+    """The figure is where a change ended that started at a figure the question gives ("由原来的44个
+    划转分流为14个" for "从44个压到了几个")."""
+    earlier = [f for f in figures if f.end <= figure.start and f.kind != "date"]
+    if not earlier or not starts:
+        return False
+    start = earlier[-1]
+    return (any(start.value == s.value for s in starts) and bool(_FROM.search(sentence[: start.start]))
+            and bool(_TO_END.match(sentence[start.end: figure.start])))

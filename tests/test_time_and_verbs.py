@@ -45,6 +45,8 @@ PAGE = """## 白河县经济运行稳中向好
 
 白河县农民人均纯收入由2010年的3000元提高到2020年的8500元，2021年达到9300元。
 
+白河县将县直机关处室由原来的24个划转分流为9个。
+
 白河县出口商品结构持续优化，工业制成品比重则升至64%，初级产品比重由2015年的40%降至去年的20%左右。
 """
 ISSUE = 'newspaper = "白河日报"\ndate = "2022-01-15"\n'
@@ -220,3 +222,9 @@ def test_a_change_in_points_never_states_a_rate():
     assert rate.asks == "percent" and points_for_a_level(rate, points)
     assert not points_for_a_level(analyse("合格率提高了多少？", Tokenizer(), Places.load()), points)
     assert not points_for_a_level(analyse("出口对增长贡献了几个百分点？", Tokenizer(), Places.load()), points)
+
+
+def test_from_where_a_change_started_to_how_many_is_where_it_ended(assistant):
+    # the question words the change its own way (压到); the page prints where it started and ended
+    text = assistant.ask("白河县把县直机关处室从24个压到了几个？").text
+    assert text.startswith("答：9个。"), text

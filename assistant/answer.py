@@ -22,6 +22,9 @@ from .text import normalise
 ACCEPT = 0.55  # share of the question's focus that must surround an answer
 RELATED = 0.3  # below this a paragraph is not even worth showing as related
 TIE = 0.08  # candidates this close to the best are alternative answers
+# the end of a change the question started ("从44个压到了几个") needs only a quarter of its words:
+# the start figure the page prints with it is evidence no other figure has
+RANGE_END_WORDS = 0.25
 _ENTITY = {
     "organisation": re.compile(
         r"[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?(?:有限公司|公司|基金会|医院|大学|学院|中学|小学|商会|集团|研究院|中心|联盟|协会|局|厅|委员会|合作社|工作组|工作队)"
@@ -80,7 +83,7 @@ class ExtractiveAnswerer:
             plain = normalise(c.sentence)
             figures = find_figures(plain)
             mine = next((f for f in figures if f.text == c.figure.text), None) if c.figure else None
-            if mine is not None and c.coverage >= RELATED and ends_range_from(plain, mine, figures, starts):
+            if mine is not None and c.coverage >= RANGE_END_WORDS and ends_range_from(plain, mine, figures, starts):
                 return [c]
         return []
 

@@ -226,5 +226,5 @@ def test_a_change_in_points_never_states_a_rate():
 
 def test_from_where_a_change_started_to_how_many_is_where_it_ended(assistant):
     # the question words the change its own way (压到); the page prints where it started and ended
-    text = assistant.ask("白河县把县直机关处室从24个压到了几个？").text
+    text = assistant.ask("白河县把县直机关的部门从24个压到了几个？").text
     assert text.startswith("答：9个。"), text

@@ -130,8 +130,9 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         return _swap_time(previous, core)  # 1997年呢？
     if ends_with_ne and not current.places:
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
-    if ends_with_ne:
-        return f"{core}{'是多少' if previous.wants_figure else ''}？"  # 那安徽的就业人数呢？
+    if ends_with_ne:  # 那安徽的就业人数呢？ 从美国进口呢？ (of the same time as before)
+        time = "" if _TIME_IN.search(core) else "".join(m.group(0) for m in _TIME_IN.finditer(previous.text))
+        return f"{time}{core}{'是多少' if previous.wants_figure else ''}？"
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
         return _TAIL.sub("", previous.text) + text.strip()

@@ -76,6 +76,8 @@ def test_place_hierarchy():
         ("1980年初级产品在我国出口额中的比重是多少？", "1997年呢？", "1997年初级产品在我国出口额中的比重是多少？"),
         ("桐柏县目前已种植两松多少亩？", "到2000年呢？", "桐柏县到2000年已种植两松多少亩？"),
         ("桐柏县种植两松多少亩？", "去年呢？", "去年桐柏县种植两松多少亩？"),
+        # another place and thing, asked of the same time
+        ("1997年我国对美国出口多少？", "从美国进口呢？", "1997年从美国进口是多少？"),
     ],
 )
 def test_followups_become_standalone_questions(understand, previous, followup, standalone):

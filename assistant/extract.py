@@ -291,16 +291,23 @@ class Extractor:
         return below_home[-1] if below_home else place
 
     def home_places(self) -> set[str]:
-        """Places named in most articles (西藏 in a Tibetan daily) tell no source apart."""
-        counts: dict[str, int] = {}
-        texts: dict[tuple[str, str], str] = {}
+        """Places named in most articles of one newspaper (西藏 in a Tibetan daily) tell no source
+        apart. Counted per newspaper: merged into an archive with another paper, 西藏 is still the
+        Tibetan daily's home, not a place every question must now be pinned to."""
+        articles: dict[str, dict[tuple[str, str], str]] = {}
         for p in self.index.paragraphs:
+            paper = p.page.newspaper if p.page and p.page.newspaper else ""
+            texts = articles.setdefault(paper, {})
             key = (p.source_file, p.article)
             texts[key] = texts.get(key, "") + p.search_text
-        for text in texts.values():
-            for place in self.places.find(text):
-                counts[place] = counts.get(place, 0) + 1
-        return {p for p, c in counts.items() if c >= max(2, 0.5 * len(texts))}
+        home: set[str] = set()
+        for texts in articles.values():
+            counts: dict[str, int] = {}
+            for text in texts.values():
+                for place in self.places.find(text):
+                    counts[place] = counts.get(place, 0) + 1
+            home |= {p for p, c in counts.items() if c >= max(2, 0.5 * len(texts))}
+        return home
 
 
 def item_around(sentence: str, figure: Figure) -> str:

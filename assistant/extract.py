@@ -139,14 +139,7 @@ class Extractor:
         subject = self._subject(plain, hit.paragraph, context)
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
-            if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure) or is_dateline(plain, figure)
-                    or points_for_a_level(question, figure)
-                    or restates_question(figure, asked)):
-                continue
-            if (another_year(question, plain, figure, issue_year(hit.paragraph))
-                    or another_period(question, plain, figure, self._lead(hit.paragraph, plain))
-                    or counts_an_action(question, plain, figure) or over_several_years(question, plain, figure)
-                    or of_a_group(question, plain, figure)):
+            if figure.kind not in COMPATIBLE[question.asks] or self.ruled_out(question, plain, figure, hit.paragraph, asked):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)
@@ -166,6 +159,18 @@ class Extractor:
             score += self.flank_score(question, plain, figure, figures, self._heading(hit.paragraph))
             out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank))
         return out
+
+    def ruled_out(self, question: Question, sentence: str, figure: Figure, paragraph: Paragraph,
+                  asked: list[Figure]) -> bool:
+        """Hard rules, as a sentence about another place is (flanks.py): not in the dimension asked,
+        a dateline, points for a rate, the user's own number, another year's or span's figure, a
+        count of what another verb did, a sum over several years, a listed group's figure."""
+        return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
+                or restates_question(figure, asked)
+                or another_year(question, sentence, figure, issue_year(paragraph))
+                or another_period(question, sentence, figure, self._lead(paragraph, sentence))
+                or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
+                or of_a_group(question, sentence, figure))
 
     def key_term(self, question: Question) -> str:
         """The question's most specific word: the rarest that the pages print at all (a colloquial

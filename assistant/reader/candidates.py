@@ -10,17 +10,6 @@ from dataclasses import dataclass
 from ..extract import COMPATIBLE as RULE_COMPATIBLE
 from ..extract import Extractor, clause_around, item_around
 from ..figures import find_figures
-from ..flanks import (
-    another_period,
-    another_year,
-    counts_an_action,
-    is_dateline,
-    issue_year,
-    of_a_group,
-    over_several_years,
-    points_for_a_level,
-    restates_question,
-)
 from ..question import Question
 from ..schema import Figure, Hit, Paragraph
 from ..text import clauses, sentences
@@ -71,15 +60,8 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
                 continue
             figures = find_figures(plain)
             for figure in figures:
-                if (figure.kind not in COMPATIBLE[question.asks] or not question.measures(figure) or is_dateline(plain, figure)
-                        or points_for_a_level(question, figure)
-                        or restates_question(figure, asked)):
-                    continue
-                # hard rules, as another place is: another year's or span's figure, a count of what another verb did
-                if (another_year(question, plain, figure, issue_year(paragraph))
-                        or another_period(question, plain, figure, extractor._lead(paragraph, plain))
-                        or counts_an_action(question, plain, figure) or over_several_years(question, plain, figure)
-                        or of_a_group(question, plain, figure)):
+                # the rule reader's hard rules (another year, span, place…) hold here too
+                if figure.kind not in COMPATIBLE[question.asks] or extractor.ruled_out(question, plain, figure, paragraph, asked):
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
                 found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),

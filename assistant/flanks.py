@@ -266,8 +266,9 @@ def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:
     for m in _LISTED.finditer(sentence[: figure.start]):
         if figure.start - m.end() <= 1:  # "乡村旅游、非遗展销等15种业态": the figure counts the list
             continue
-        members = m.group(1).split("、")
-        if any(len(w) >= 2 and any(w in member or member in w for member in members) for w in question.focus):
+        members = [x for x in m.group(1).split("、") if len(x) >= 2]
+        # the question names a member itself (德江县 for 德江), not a word one of them contains (旅游)
+        if any(w == x or w.startswith(x) and len(w) - len(x) <= 1 for w in question.focus for x in members):
             return True
     return False
 

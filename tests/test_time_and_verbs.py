@@ -228,3 +228,10 @@ def test_from_where_a_change_started_to_how_many_is_where_it_ended(assistant):
     # the question words the change its own way (压到); the page prints where it started and ended
     text = assistant.ask("白河县把县直机关的部门从24个压到了几个？").text
     assert text.startswith("答：9个。"), text
+
+
+def test_a_word_a_listed_item_contains_is_no_member_named():
+    q = analyse("巴宜区拿出了多少旅游补贴？", Tokenizer(), Places.load())
+    sentence = "串起乡村旅游、非遗展销、文创市集、餐饮商超等15种业态，策划6条精品旅游线路，拿出364万元旅游补贴"
+    [f] = [f for f in find_figures(sentence) if f.text == "364万元"]
+    assert not of_a_group(q, sentence, f)  # 旅游 is in 乡村旅游; the question names no listed item

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .extract import Candidate, Extractor, clause_around, item_around
 from .figures import find_figures
-from .flanks import ASKS_CHANGE, flanks, is_range_start, years_printed
+from .flanks import ASKS_CHANGE, RANGE_TO, flanks, is_range_start, years_printed
 from .question import Question
 from .schema import Hit
 from .text import clauses, normalise
@@ -91,8 +91,12 @@ _SAME = {"名": "人", "位": "人"}
 
 
 def _unit_class(candidate: Candidate) -> str:
-    unit = candidate.figure.unit
-    return _SAME.get(unit, unit) or candidate.figure.kind
+    return _unit_of(candidate.figure)
+
+
+def _unit_of(figure) -> str:
+    """名 and 位 count people as 人 do; a figure without a unit is of its kind."""
+    return _SAME.get(figure.unit, figure.unit) or figure.kind
 
 
 def _print_like(value: float, model: Candidate) -> str:
@@ -113,7 +117,6 @@ def _number(value: float) -> str:
 
 # "降到了多少" asks where it ended; "降了多少" by how much
 _ASKS_LEVEL = re.compile(r"[降升减增提涨跌][到至]|达到|是多少|为多少")
-_TO = re.compile(r"(的)?(上升|提高|增加|增长|减少|下降|降低|扩大|压缩|缩小|减|降|增|升)?(到|至|为)")
 _BY_HOW_MUCH = re.compile(r"[降减增升涨跌提]了?(多少|几)")
 _BASE_YEAR = re.compile(r"比((?:19|20)\d{2})年")
 CHANGE_COVERAGE = 0.45  # the two levels must be about what is asked, as an answer must
@@ -136,7 +139,7 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
         mine = next((f for f in figures if f.text == c.figure.text), None)
         if mine is None:
             continue
-        alike = [f for f in figures if f is not mine and _same_unit(f, mine)]
+        alike = [f for f in figures if f is not mine and _unit_of(f) == _unit_of(mine)]
         if any(_is_change(plain, f, figures) for f in [mine, *alike]):
             return None  # the change is printed
         other, mine_is_start = None, False
@@ -154,7 +157,7 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
             if is_range_start(left, right) and later:
                 other, mine_is_start = later[0], True  # from mine to this one
             elif earlier and is_range_start(*flanks(plain, earlier[-1], figures)) \
-                    and _TO.fullmatch(plain[earlier[-1].end: mine.start]):
+                    and RANGE_TO.fullmatch(plain[earlier[-1].end: mine.start]):
                 other = earlier[-1]  # "从55%降至33%": from that one to mine
         if other is None:
             continue
@@ -164,10 +167,6 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
         value = high.figure.value - low.figure.value
         return Composite("−", high, low, value, _print_like(value, high))
     return None
-
-
-def _same_unit(a, b) -> bool:
-    return (_SAME.get(a.unit, a.unit) or a.kind) == (_SAME.get(b.unit, b.unit) or b.kind)
 
 
 def _is_change(sentence: str, figure, figures) -> bool:

@@ -24,6 +24,7 @@ from .flanks import (
     issue_year,
     of_a_group,
     over_several_years,
+    periods,
     points_for_a_level,
     read_flanks,
     restates_question,
@@ -168,7 +169,7 @@ class Extractor:
         return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
                 or another_year(question, sentence, figure, issue_year(paragraph))
-                or another_period(question, sentence, figure, self._lead(paragraph, sentence))
+                or bool(periods(question.text)) and another_period(question, sentence, figure, self._lead(paragraph, sentence))
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
                 or of_a_group(question, sentence, figure))
 

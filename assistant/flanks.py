@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import jieba.posseg
 
+from .figures import find_figures
 from .question import Question
 from .schema import Figure, Paragraph
 
 _LEFT_STOP = re.compile(r"[。；;！？：:]")
 _RIGHT_STOP = re.compile(r"[。；;！？，,、：:]")
 _CLAUSE_STOP = re.compile(r"[，,；;。：:]")
-_RANGE_TO = re.compile(r"^(的)?(上升|提高|增加|增长|减少|下降|降低|扩大|发展|压缩|缩小|减|降|增|升)?(到|至|为)")
+RANGE_TO = re.compile(r"^(的)?(上升|提高|增加|增长|减少|下降|降低|扩大|发展|压缩|缩小|减|降|增|升)?(到|至|为)")
 _ASKS_BEFORE = re.compile(r"原来|原先|原有|以前|过去|起初|当初|最初|之前|当时|从|由")
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 _CHANGE_WORD = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|增幅|降幅|增速|多了|少了|[增减降涨跌]")
@@ -85,7 +86,7 @@ def flanks(sentence: str, figure: Figure, figures: list[Figure]) -> tuple[str, s
 
 def is_range_start(left: str, right: str) -> bool:
     """"从55万人减至28万人", "由1991年每生300元提高到…": the figure is where a change started."""
-    return bool(re.search(r"[从由]", left)) and bool(_RANGE_TO.match(right))
+    return bool(re.search(r"[从由]", left)) and bool(RANGE_TO.match(right))
 
 
 def asked_quantity(question: Question) -> str:
@@ -303,8 +304,6 @@ _TO_END = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,4}?(?:到|至|为)(?:了)?$")
 
 def asked_starts(question: Question) -> list[Figure]:
     """"从44个压到了几个": the figures the question gives as where a change started."""
-    from .figures import find_figures
-
     return [f for f in find_figures(question.text, bare_numerals=True) if _FROM.search(question.text[: f.start])]
 
 

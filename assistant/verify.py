@@ -6,7 +6,6 @@ import re
 
 from .extract import PARAPHRASE_WORDS
 from .figures import find_figures, same_value
-from .flanks import another_year, issue_year
 from .schema import Figure
 from .text import normalise
 
@@ -104,7 +103,7 @@ class FigureCheck:
 
         question = self.question
         found = [c for c in candidates(question, self.given, self.extractor) if same_value(c.figure, figure)]
-        if not found:  # about another place, or not the kind of figure asked for
+        if not found:  # about another place or year, or not the kind of figure asked for (Extractor.ruled_out)
             return False
         rows = Evidence(self.extractor).figure_features(question, found, question.vector)
         at = {name: i for i, name in enumerate(FIGURE_FEATURES)}
@@ -113,8 +112,6 @@ class FigureCheck:
         key = self.extractor.key_term(question)
         for c, row in zip(found, rows):
             if row[at["unit_mismatch"]] or row[at["time_conflicts"]] or row[at["year_missing"]]:
-                continue
-            if another_year(question, c.plain, c.figure, issue_year(c.paragraph)):
                 continue
             if row[at["words_credited"]] >= FIT_WORDS and row[at[near]] >= FIT_CLAUSE:
                 return True

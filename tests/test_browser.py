@@ -66,7 +66,8 @@ def test_ask_followup_and_sources(browser_page):
     assert where.is_visible() and where.inner_text().startswith("《西藏日报》2026年1月20日 ·《同心凝聚合力 共谱雅砻新曲》")
     assert "001_0d3c75e96ce2502d.txt" in where.get_attribute("title")
     assert sources.locator(".pid").first.inner_text().startswith("001_0d3c75e96ce2502d-p")
-    assert "[1] 《西藏日报》2026年1月20日" in chat
+    # the source list streams in after "来源：": wait until its first line is whole
+    wait_for(page.locator("#chat"), "[1] 《西藏日报》2026年1月20日")
     ask(page, "那安徽呢？", "资料中没有找到")
     assert "理解为：安徽援藏3年签约资金多少？" in page.locator("#chat").inner_text()
     wait_for(sources, "没有找到答案")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .extract import Candidate, Extractor, clause_around, item_around
 from .figures import find_figures
-from .flanks import ASKS_CHANGE, RANGE_TO, flanks, is_range_start, years_printed
+from .flanks import ASKS_CHANGE, RANGE_TO, asked_years, flanks, is_range_start, issue_year, years_printed
 from .question import Question
 from .schema import Hit
 from .text import clauses, normalise
@@ -68,7 +68,8 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
             if score > best_score:
                 best, best_score = (a, b), score
     if best is None or best_score < 1.6:
-        return None
+        # "比1996年少了多少": the operands may differ by year only, one sentence printing both levels
+        return change_between(question, hits, extractor)
     a, b = best
     value = a.figure.value + b.figure.value if op == "+" else a.figure.value - b.figure.value
     return Composite(op, a, b, value, _print_like(value, a))
@@ -118,7 +119,7 @@ def _number(value: float) -> str:
 # "降到了多少" asks where it ended; "降了多少" by how much
 _ASKS_LEVEL = re.compile(r"[降升减增提涨跌][到至]|达到|是多少|为多少")
 _BY_HOW_MUCH = re.compile(r"[降减增升涨跌提]了?(多少|几)")
-_BASE_YEAR = re.compile(r"比((?:19|20)\d{2})年")
+_BASE_YEAR = re.compile(r"(?:比|从)((?:19|20)\d{2})年")
 CHANGE_COVERAGE = 0.45  # the two levels must be about what is asked, as an answer must
 
 
@@ -131,9 +132,8 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
         return None
     base = _BASE_YEAR.search(question.text)
     # only the figure the reader would answer with: a change printed elsewhere ranks first and wins
-    for c in [c for c in extractor.candidates(question, hits) if c.figure is not None][:1]:
-        if c.coverage < CHANGE_COVERAGE:
-            continue
+    found = extractor.candidates(question, hits)
+    for c in [c for c in found if c.figure is not None and c.coverage >= CHANGE_COVERAGE][:1]:
         plain = normalise(c.sentence)
         figures = [f for f in find_figures(plain) if f.kind != "date"]
         mine = next((f for f in figures if f.text == c.figure.text), None)
@@ -143,12 +143,15 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
         if any(_is_change(plain, f, figures) for f in [mine, *alike]):
             return None  # the change is printed
         other, mine_is_start = None, False
-        if base and question.years:
-            asked_year, base_year = question.years[0], base.group(1)
-            mine_year = _year_of(plain, mine)
-            if mine_year in (asked_year, base_year):
-                wanted = base_year if mine_year == asked_year else asked_year
-                other = next((f for f in alike if _year_of(plain, f) == wanted), None)
+        base_year = base.group(1) if base else ""
+        asked_year = next((y for y in asked_years(question, issue_year(c.paragraph)) if y != base_year), "")
+        if base and asked_year:
+            issue = issue_year(c.paragraph)
+            mine_year = _year_of(plain, mine, issue)
+            if mine_year in (asked_year, base_year, ""):
+                # unmarked, the figure is of the report's own time: "只有22.17%…，而在1996年，…43.2%"
+                wanted = base_year if mine_year in (asked_year, "") else asked_year
+                other = next((f for f in alike if _year_of(plain, f, issue) == wanted), None)
                 mine_is_start = mine_year == base_year
         else:
             left, right = flanks(plain, mine, figures)
@@ -176,7 +179,9 @@ def _is_change(sentence: str, figure, figures) -> bool:
         r"[到至]$", before)
 
 
-def _year_of(sentence: str, figure) -> str:
-    """The year printed last before the figure in its part of the sentence."""
-    years = years_printed(re.split(r"[，,；;。]", sentence[: figure.start])[-1])
+def _year_of(sentence: str, figure, issue: int | None = None) -> str:
+    """The year printed last between the figure and the figure before it ("１９９６年，78.4%…，而去年，
+    这一人数为47.6%": 1996 and the issue's year before)."""
+    before = [f.end for f in find_figures(sentence) if f.kind != "date" and f.end <= figure.start]
+    years = years_printed(re.split(r"[；;。]", sentence[max(before, default=0): figure.start])[-1], issue)
     return years[-1] if years else ""

@@ -11,9 +11,12 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, fields
 
+import jieba.posseg
+
 from .answer import ExtractiveAnswerer
 from .config import MAX_QUESTION_CHARS, Settings
 from .extract import Extractor
+from .figures import UNIT_PATTERN
 from .index import HybridIndex, open_index
 from .question import Places, Question, analyse
 from .reader import Reader, ReaderModel
@@ -34,7 +37,9 @@ _MEASURE_SUFFIX = "率量额数值价费"
 _TIME = r"(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|前\d{1,2}个月)?|今年|去年|明年|前年|目前|现在|如今|上半年|下半年|全年)"
 _TIME_ONLY = re.compile(rf"^{_TIME}$")
 _TIME_IN = re.compile(_TIME)
-_TAIL = re.compile(r"(是|有|为|达到?)?(多少|几)[个家项名人次元万亿场所户条种位]*[？?。!！\s]*$|[？?。!！\s]+$")
+_SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)")
+# the question's ending: how many, in which unit ("多少万吨？"), whatever the unit
+_TAIL = re.compile(rf"(是|有|为|达到?)?(多少|几)(?:个)?(?:{UNIT_PATTERN})?[？?。!！\s]*$|[？?。!！\s]+$")
 
 
 class QuestionError(ValueError):
@@ -128,6 +133,8 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         return _swap_places(previous, current.places, places)  # 那安徽呢？
     if ends_with_ne and not current.places and _TIME_ONLY.match(core):
         return _swap_time(previous, core)  # 1997年呢？
+    if ends_with_ne and not current.places and not own_focus:
+        return _TAIL.sub("", previous.text) + core + "是多少？"  # 同比增长呢？ said of the same figure
     if ends_with_ne and not current.places:
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
     if ends_with_ne:  # 那安徽的就业人数呢？ 从美国进口呢？ (of the same time as before)
@@ -163,7 +170,7 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
     (“公务员18人、事业单位177人、企业400余人”); with nothing alike, ask the new thing of the
     same subject."""
     text = previous.text
-    swapped = _swap_measure(previous, core)
+    swapped = _swap_measure(previous, core) or _swap_aligned(previous, core)
     if swapped:
         return swapped
     for term in sorted(previous.focus, key=len, reverse=True):
@@ -174,9 +181,71 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
             for term in sorted(previous.focus, key=len, reverse=True):
                 if term in listing and term in text and term not in core:
                     return text.replace(term, core, 1)
-    subject = "".join(previous.places)
-    time_words = "".join(re.findall(r"\d+年(?:来)?", text))
-    return f"{subject}{time_words}{core}是多少？"
+    return _same_subject(previous, core)
+
+
+def _same_subject(previous: Question, core: str) -> str:
+    """财政收入呢？ after "1997年淮阴市国内生产总值是多少？": the new thing asked of the same time and
+    subject (the places and organisations jieba names, known to the gazetteer or not), and asked the
+    same way (占多少 stays a share)."""
+    tagged = jieba.posseg.lcut(previous.text)
+    subject = [*previous.places, *(t.word for t in tagged if t.flag in ("ns", "nt") and len(t.word) >= 2)]
+    subject = [w for w in dict.fromkeys(subject) if w not in core]
+    time = "".join(m.group(0) for m in _TIME_IN.finditer(previous.text) if m.group(0) not in core)
+    ask = "占多少" if _SHARE.search(previous.text) else "是多少"
+    return f"{time}{''.join(subject)}{core}{ask}？"
+
+
+def _swap_aligned(previous: Question, core: str) -> str:
+    """低于规定标准 for 等于规定标准, 长期内 for 短期内, 事业单位岗位 for 公务员岗位: the new words share a
+    run of characters with the old question; what stands around that run in the new words takes the
+    place of what stands around it there (whole question words where they end or start at the run)."""
+    new = core.removesuffix("的")
+    text = previous.text
+    common = _longest_common(new, text)
+    if len(common) < 2 or common == new or not re.fullmatch(r"[\u4e00-\u9fff]+", common):
+        return ""
+    i, at = new.find(common), text.find(common)
+    left, right = new[:i], new[i + len(common):]
+    start, end = at, at + len(common)
+    for term in previous.focus:  # 贫困 in 贫困村: the whole word the run is part of is replaced
+        for m in re.finditer(re.escape(term), text):
+            if m.start() < at + len(common) and m.end() > at:
+                start, end = min(start, m.start()), max(end, m.end())
+    if start == at:
+        start -= _reach(text[:at], left, previous.focus, backwards=True)
+    if end == at + len(common):
+        end += _reach(text[end:], right, previous.focus, backwards=False)
+    return text[:start] + new + text[end:]
+
+
+def _reach(text: str, new_part: str, focus: list[str], *, backwards: bool) -> int:
+    """How many characters of `text` (beside the shared run) the new part replaces: the question
+    words that touch the run, or as many characters as the new part has."""
+    if not new_part:
+        return 0
+    reach, rest = 0, text
+    for _ in range(2):
+        touching = next((t for t in focus if len(t) >= 2 and (rest.endswith(t) if backwards else rest.startswith(t))), None)
+        if touching is None or reach >= len(new_part):
+            break
+        reach += len(touching)
+        rest = rest[: -len(touching)] if backwards else rest[len(touching):]
+    if reach == 0:
+        stop = re.search(r"[^\u4e00-\u9fff]", text[::-1] if backwards else text)
+        reach = min(len(new_part), stop.start() if stop else len(text))
+    return reach
+
+
+def _longest_common(a: str, b: str) -> str:
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
 
 
 def _swap_measure(previous: Question, core: str) -> str:

@@ -35,6 +35,7 @@ from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
 from .text import clauses, normalise, sentences
 
+_RELATIVE = re.compile(r"去年|今年|前年|明年")
 _ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
 COMPATIBLE = {  # what a question asking for one kind of figure may be answered with
     "money": {"money"},
@@ -168,7 +169,8 @@ class Extractor:
         count of what another verb did, a sum over several years, a listed group's figure."""
         return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
-                or another_year(question, sentence, figure, issue_year(paragraph))
+                or another_year(question, sentence, figure, issue_year(paragraph),
+                                self._lead(paragraph, sentence) if question.years or _RELATIVE.search(question.text) else "")
                 or bool(periods(question.text)) and another_period(question, sentence, figure, self._lead(paragraph, sentence))
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
                 or of_a_group(question, sentence, figure))

@@ -25,7 +25,7 @@ for _kind, _units in {
 }.items():
     for _u in _units.split():
         UNIT_KINDS[_u] = _kind
-_UNIT_ALT = "|".join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))
+UNIT_PATTERN = "|".join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))  # any printed unit, longest first
 
 PRE_QUALIFIERS = ("将近", "超过", "多达", "高达", "不足", "不到", "近", "约", "超", "逾", "仅", "共", "累计")
 # Only qualifiers that change what the figure claims are kept in Figure.qualifier.
@@ -37,7 +37,7 @@ _FIGURE = re.compile(
     rf"(?P<num>\d+(?:[.,]\d+)*|[{CN_NUMERAL}]+)"
     r"(?P<mag>(?:[十百千万亿](?!瓦))*)"  # 千瓦 is a unit, not a thousand
     r"(?P<suf>余|多)?"
-    rf"(?P<unit>{_UNIT_ALT}|％)?"
+    rf"(?P<unit>{UNIT_PATTERN}|％)?"
     r"(?P<post>以上|以下|左右|余)?"
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"

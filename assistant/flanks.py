@@ -52,15 +52,15 @@ def read_flanks(question: Question, sentence: str, figure: Figure, figures: list
     beside = left + right
     head = asked_quantity(question)
     printed = set(YEAR.findall(left))
-    asked_years = set(question.years)
+    asked = set(question.years)
     return FlankEvidence(
         words=coverage(question.focus, beside),
         counts_asked=bool(head) and (head in beside or any(alt in beside for alt in alternatives(head))),
         range_start=is_range_start(left, right) and not _ASKS_BEFORE.search(question.text),
         asks_change=bool(ASKS_CHANGE.search(question.text)),
         is_change=bool(_CHANGE_WORD.search(_CLAUSE_STOP.split(sentence[: figure.start])[-1][-12:])),
-        year_here=bool(asked_years and printed & asked_years),
-        other_year=bool(asked_years and printed and not printed & asked_years),
+        year_here=bool(asked and printed & asked),
+        other_year=bool(asked and printed and not printed & asked),
         respective=respective_fit(question, sentence, figure, figures, coverage, topic),
     )
 
@@ -106,19 +106,42 @@ def asked_quantity(question: Question) -> str:
     return max(placed)[2] if placed else ""
 
 
-def another_year(question: Question, sentence: str, figure: Figure, issue_year: int | None = None) -> bool:
+def another_year(question: Question, sentence: str, figure: Figure, issue_year: int | None = None,
+                 lead: str = "") -> bool:
     """"1996年，象山县国内生产总值54亿元" does not answer for 1997, as a sentence about 湖北 does not
     answer for 湖南: the last year printed before a figure (in its part of the sentence) is the time
-    it belongs to, unless the asked year is printed in the same sentence too. News dates by its own
+    it belongs to; with none there, a year the sentence opens with, unless the asked year is printed
+    in the sentence too. News dates by its own
     issue: in a 1998 paper "去年" is 1997 and "今年" 1998 (`issue_year`, when the page's date is known)."""
-    if not question.years:
-        return False
-    printed = years_printed(sentence, issue_year)
-    if set(printed) & set(question.years):
+    asked = asked_years(question, issue_year)
+    if not asked:
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]  # "继1993年之后…：…4600万吨" is not 1993's
     governing = years_printed(segment, issue_year)
-    return bool(governing) and governing[-1] not in question.years
+    if governing:  # "1996年，78.4%…，而去年，这一人数为47.6%": each figure is its own year's
+        return governing[-1] not in asked
+    if set(years_printed(sentence, issue_year)) & set(asked):
+        return False
+    # "1997年，全市完成…；财政收入15.2亿元": a sentence that opens with its time dates every part;
+    # `lead` is the paragraph before the sentence, whose last full sentence may open with that time
+    opening = re.split(r"[。！？]", lead)[-1] + sentence
+    head = years_printed(_time_head(opening), issue_year)
+    return bool(head) and head[-1] not in asked
+
+
+def asked_years(question: Question, issue_year: int | None = None) -> list[str]:
+    """The years a question asks about: those it prints, and "去年"/"今年" read as the page reads
+    them (a follow-up "去年呢？" about a 1998 issue asks for 1997)."""
+    return list(dict.fromkeys([*question.years, *years_printed(question.text, issue_year)]))
+
+
+_TIME_HEAD = re.compile(r"^(?:在|到|截至|截止)?(?:(?:19|20)\d{2}年|去年|今年|前年)(?:全年|上半年|下半年|[底末初])?(?=[，,])")
+
+
+def _time_head(sentence: str) -> str:
+    """The sentence's opening time ("1997年，…"), when its first clause is nothing else."""
+    m = _TIME_HEAD.match(sentence)
+    return m.group(0) if m else ""
 
 
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}

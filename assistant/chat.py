@@ -156,7 +156,9 @@ def _swap_time(previous: Question, time: str) -> str:
 def _swap_places(previous: Question, new_places: list[str], places: Places) -> str:
     text = previous.text
     if not previous.places:
-        return "".join(new_places) + text
+        # 淮阴市, a place of 1998 the gazetteer no longer lists, is still the place jieba names there
+        named = [t.word for t in jieba.posseg.lcut(text) if t.flag == "ns" and len(t.word) >= 2]
+        return text.replace(named[0], new_places[0], 1) if named else "".join(new_places) + text
     for old, new in zip(previous.places, new_places):
         names = sorted((a for a, c in places.aliases.items() if c == old and a in text), key=len, reverse=True)
         if names:

@@ -266,10 +266,11 @@ class Extractor:
         for asked in question.places:
             # "湖南的种子公司在海南三亚…": a place the question names in another role is no rival
             others = [o for o in question.places if o != asked]
+            short = self.places.short_form(asked)
             for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
                 named = [p for p in self.places.find(scope) if (p not in self.home or p == asked)
                          and not any(self.places.covers(o, p) for o in others)]
-                if any(self.places.covers(asked, p) for p in named):
+                if any(self.places.covers(asked, p) for p in named) or short and short in scope:
                     break
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
                     return None

@@ -292,7 +292,8 @@ def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:
             continue
         members = [x for x in m.group(1).split("、") if len(x) >= 2]
         # the question names a member itself (德江县 for 德江), not a word one of them contains (旅游)
-        if any(w == x or w.startswith(x) and len(w) - len(x) <= 1 for w in question.focus for x in members):
+        if any(w == x or w.startswith(x) and len(w) - len(x) <= 1 for w in [*question.focus, *question.places]
+               for x in members):
             return True
     return False
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .figures import CN_NUMERAL, UNIT_KINDS, chinese_to_number
+from .gazetteer import admin_divisions, short_name
 from .schema import Figure
 from .text import Tokenizer, normalise
 
@@ -58,9 +59,10 @@ class Places:
 
     aliases: dict[str, str]  # alias or full name → canonical name
     parent: dict[str, str]
+    _automaton: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Places:
+    def load(cls, path: Path | None = None, *, divisions: bool = True) -> Places:
         path = path or Path(__file__).with_name("data") / "places.toml"
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         aliases: dict[str, str] = {}
@@ -70,20 +72,37 @@ class Places:
                 aliases[alias] = name
         for name in data.get("parent", {}):
             aliases.setdefault(name, name)
-        return cls(aliases, dict(data.get("parent", {})))
+        parent = dict(data.get("parent", {}))
+        if divisions:  # every prefecture and county of China, beneath the curated table
+            more_aliases, more_parents = admin_divisions(aliases)
+            aliases = {**more_aliases, **aliases}
+            parent = {**more_parents, **parent}
+        return cls(aliases, parent)
 
     def find(self, text: str) -> list[str]:
         """Canonical places named in `text`: full names anywhere, one-character aliases
         (湘, 鄂, 皖) only where Chinese uses them as places (在鄂, 赴皖, 湘籍)."""
-        found: list[str] = []
-        for name, canonical in self.aliases.items():
-            if len(name) >= 2 and name in text:
-                found.append(canonical)
+        spans = [(end - len(name) + 1, end + 1, canonical) for end, (name, canonical) in self._matcher().iter(text)]
+        # 安阳县 is the county, not also the city 安阳 its name begins with
+        found = [c for s, e, c in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)]
         for m in _ONE_CHAR_PLACE.finditer(text):
             alias = m.group(1) or m.group(2)
             if alias in self.aliases and alias != "藏":
                 found.append(self.aliases[alias])
         return list(dict.fromkeys(found))
+
+    def _matcher(self):
+        """One pass over a text for all ~5,000 names (an Aho-Corasick automaton, built once)."""
+        if self._automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for name, canonical in self.aliases.items():
+                if len(name) >= 2:
+                    automaton.add_word(name, (name, canonical))
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
 
     def find_in_question(self, text: str, words: list[str]) -> list[str]:
         """As `find`, plus one-character aliases that stand as a word of their own (“湘援藏…”)."""
@@ -94,6 +113,12 @@ class Places:
             elif len(w) == 2 and w[0] in self.aliases and w[1] in "援企籍" and w[0] not in _EVERYDAY_ALIASES:
                 found.append(self.aliases[w[0]])
         return list(dict.fromkeys(found))
+
+    @staticmethod
+    def short_form(place: str) -> str:
+        """象山 for 象山县: how a text that already named the county goes on to print it ("" if none)."""
+        short = short_name(place)
+        return short if short != place else ""
 
     def lineage(self, name: str) -> list[str]:
         chain = [name]

@@ -78,6 +78,18 @@ def test_place_hierarchy():
         ("桐柏县种植两松多少亩？", "去年呢？", "去年桐柏县种植两松多少亩？"),
         # another place and thing, asked of the same time
         ("1997年我国对美国出口多少？", "从美国进口呢？", "1997年从美国进口是多少？"),
+        # the new words take the place of the old ones they line up with
+        ("有多少企业承诺的服务标准等于规定标准？", "低于规定标准的呢？", "有多少企业承诺的服务标准低于规定标准？"),
+        ("经过6年努力，晋城市有百分之几的贫困村越过了温饱线？", "贫困人口呢？",
+         "经过6年努力，晋城市有百分之几的贫困人口越过了温饱线？"),
+        # another thing of the same subject and time, asked the same way (占多少 stays a share)
+        ("1997年淮阴市国内生产总值是多少？", "财政收入呢？", "1997年淮阴市财政收入是多少？"),
+        ("文化娱乐场所开展经营承诺活动的企业占多少？", "邮电通讯行业呢？", "邮电通讯行业占多少？"),
+        # a change of the same figure; another county of the same time
+        ("1997年浦东全年外贸出口完成多少？", "同比增长呢？", "1997年浦东全年外贸出口完成同比增长是多少？"),
+        ("1997年淮阴市财政收入是多少？", "那安阳县呢？", "1997年安阳县财政收入是多少？"),
+        ("化州各个庄园已种下优质龙眼、荔枝多少亩？", "占全市宜果山岭面积多少？",
+         "化州各个庄园已种下优质龙眼、荔枝占全市宜果山岭面积多少？"),
     ],
 )
 def test_followups_become_standalone_questions(understand, previous, followup, standalone):

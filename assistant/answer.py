@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import jieba.posseg
 
-from .arithmetic import Composite, compose
+from .arithmetic import Composite, compose, printed_difference
 from .extract import Candidate, Extractor
 from .figures import find_figures
 from .flanks import asked_starts, ends_range_from
@@ -48,6 +48,9 @@ class ExtractiveAnswerer:
             if credited is not None:
                 return credited
         if question.wants_figure:
+            printed = printed_difference(question, hits, self.extractor)
+            if printed is not None:
+                return self._single(question, printed, asked)
             composite = compose(question, hits, self.extractor)
             if composite is not None:
                 return self._computed(question, composite, asked)

@@ -71,8 +71,29 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
         # "比1996年少了多少": the operands may differ by year only, one sentence printing both levels
         return change_between(question, hits, extractor)
     a, b = best
+    if op == "−" and a.figure.value < b.figure.value:
+        a, b = b, a  # "比上半年低了多少": how far apart, the larger first in the working
     value = a.figure.value + b.figure.value if op == "+" else a.figure.value - b.figure.value
     return Composite(op, a, b, value, _print_like(value, a))
+
+
+def printed_difference(question: Question, hits: list[Hit], extractor: Extractor) -> Candidate | None:
+    """"比年初审批的预算额减少724.15万元", "比上半年…低9.2个百分点": the page prints the very difference
+    asked (after 比 and the thing compared with). Then that figure is the answer, as printed, and
+    nothing is computed."""
+    parts = split_question(question)
+    if parts is None or parts[0] != "−":
+        return None
+    right_terms = parts[2]
+    for c in extractor.candidates(question, hits)[:3]:
+        if c.figure is None or c.coverage < PRINTED_CHANGE:
+            continue
+        plain = normalise(c.sentence)
+        mine = next((f for f in find_figures(plain) if f.text == c.figure.text), None)
+        compared = plain[: mine.start].rsplit("比", 1) if mine is not None else []
+        if len(compared) == 2 and any(t in compared[1] for t in right_terms) and _is_change(plain, mine, []):
+            return c
+    return None
 
 
 def _local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float:
@@ -89,6 +110,7 @@ def _local(extractor: Extractor, terms: list[str], candidate: Candidate) -> floa
 
 
 _SAME = {"名": "人", "位": "人"}
+PRINTED_CHANGE = 0.55  # the answerer's own bar (answer.ACCEPT): a printed change it would answer with
 
 
 def _unit_class(candidate: Candidate) -> str:

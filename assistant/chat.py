@@ -160,7 +160,8 @@ def _swap_places(previous: Question, new_places: list[str], places: Places) -> s
         named = [t.word for t in jieba.posseg.lcut(text) if t.flag == "ns" and len(t.word) >= 2]
         return text.replace(named[0], new_places[0], 1) if named else "".join(new_places) + text
     for old, new in zip(previous.places, new_places):
-        names = sorted((a for a, c in places.aliases.items() if c == old and a in text), key=len, reverse=True)
+        names = sorted({*(a for a, c in places.aliases.items() if c == old and a in text), *([old] if old in text else [])},
+                       key=len, reverse=True)
         if names:
             text = text.replace(names[0], new, 1)
     return text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -109,8 +110,8 @@ class Extractor:
             for scope, credit in scopes:
                 if term in scope:
                     best = max(best, credit)
-                elif any(alt in scope for alt in alternatives):
-                    best = max(best, 0.9 * credit)  # 拉来 for 引进
+                elif any(alt in scope if len(alt) > 1 else _before_figure(alt, scope) for alt in alternatives):
+                    best = max(best, 0.9 * credit)  # 拉来 for 引进; 增 for 增长 only as in "增18.1%"
                 elif len(term) >= 3 and any(term[i: i + 2] in scope for i in range(len(term) - 1)):
                     best = max(best, 0.4 * credit)  # 签约的资金 / 签约资金
             got += weight * best
@@ -218,7 +219,9 @@ class Extractor:
                     topic: str = "") -> float:
         e = self.flanks(question, sentence, figure, figures, topic)
         if e.respective is not None:  # "A和B分别…4%和5%": what sits beside each figure says nothing
-            score = RESPECTIVE * e.respective
+            # it tells apart changes when a change is asked, levels when a level is; a change in the
+            # list is no answer to "利税是多少" however well its subject fits
+            score = RESPECTIVE * e.respective if e.asks_change == e.is_change else RESPECTIVE * min(e.respective, 0.0)
         else:
             score = ADJACENT * e.words + HEAD * e.counts_asked
         score -= RANGE_START * e.range_start
@@ -319,6 +322,12 @@ class Extractor:
         return home
 
 
+def _before_figure(character: str, text: str) -> bool:
+    """A one-character word stands for a longer one only right before a figure ("增18.1%"); elsewhere
+    it is part of other words (减免, 增收)."""
+    return re.search(re.escape(character) + r"(?:了|至|到)?\d", text) is not None
+
+
 def item_around(sentence: str, figure: Figure) -> str:
     """The list item holding the figure: "引进企业71家", "15个公务员岗位"."""
     left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, figure.start)), default=0)
@@ -328,7 +337,26 @@ def item_around(sentence: str, figure: Figure) -> str:
     # lead ("每年提供"), so the first item's lead says nothing about its own figure.
     if after is not None and after.group(0) == "、" and re.match(r"[近约超逾]?\d", sentence[after.end():]):
         left = figure.start
+    elif after is not None and figure.end == right and _PARALLEL_ITEM.match(sentence[after.end():]):
+        # "实现销售收入64.3亿元，利税10.1亿元": the next item names its own quantity; the subject and verb
+        # printed before this one ("这23户重点企业去年实现") are both items', not this one's
+        left += _after_last_verb(sentence[left:figure.start])
     return sentence[left:right]
+
+
+_PARALLEL_ITEM = re.compile(r"[\u4e00-\u9fff]{1,8}[近约超逾]?\d")
+
+
+@lru_cache(maxsize=8192)  # the same sentences come back with every question about them
+def _after_last_verb(text: str) -> int:
+    import jieba.posseg
+
+    at, cut = 0, 0
+    for word in jieba.posseg.lcut(text):
+        at += len(word.word)
+        if word.flag.startswith("v"):
+            cut = at
+    return cut
 
 
 def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:

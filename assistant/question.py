@@ -82,9 +82,16 @@ class Places:
     def find(self, text: str) -> list[str]:
         """Canonical places named in `text`: full names anywhere, one-character aliases
         (湘, 鄂, 皖) only where Chinese uses them as places (在鄂, 赴皖, 湘籍)."""
-        spans = [(end - len(name) + 1, end + 1, canonical) for end, (name, canonical) in self._matcher().iter(text)]
-        # 安阳县 is the county, not also the city 安阳 its name begins with
-        found = [c for s, e, c in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)]
+        spans = sorted(((end - len(name) + 1, end + 1, canonical) for end, (name, canonical) in self._matcher().iter(text)),
+                       key=lambda span: (span[0], -span[1]))
+        # 安阳县 is the county, not also the city 安阳 its name begins with: a name inside a longer one
+        # found at the same place is not a place of its own
+        found, reach = [], -1
+        for start, end, canonical in spans:
+            if end > reach:
+                found.append((start, canonical))
+                reach = end
+        found = [c for _, c in sorted(found)]
         for m in _ONE_CHAR_PLACE.finditer(text):
             alias = m.group(1) or m.group(2)
             if alias in self.aliases and alias != "藏":
@@ -193,6 +200,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     if asks == "number" and _MONEY_WORDS.search(text):
         asks = "money"
     found_places = places.find_in_question(text, words)
+    # 淮阴市 (a city of 1998, a district today): a place by its name, though no table lists it
+    found_places += [w for w in _named_places(text) if not any(w in p or p in w for p in found_places)]
     place_words = set(places.aliases)
     focus = []
     # "据世界旅游组织公布，…": who reported the figure, named once in the article, not what it measures
@@ -212,6 +221,17 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
         asks = "measure" if dimension else asks
     return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals,
                     dimension=dimension)
+
+
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}[省市县区州]$")
+
+
+def _named_places(text: str) -> list[str]:
+    """Places the question names that the tables do not know: words jieba tags as places that end
+    as Chinese place names end (市, 县, 区 …); 海关 or 海洋, also tagged so, end otherwise."""
+    import jieba.posseg
+
+    return [t.word for t in jieba.posseg.lcut(text) if t.flag == "ns" and _PLACE_WORD.fullmatch(t.word)]
 
 
 def _inside_word(words: list[str], at: int, unit: str) -> bool:

@@ -1,7 +1,9 @@
-"""Every prefecture and county of China is a place (not only the ones our seed pages name); a sentence
-that opens with its year dates every part of it; two years contrasted in one sentence each keep their
-own figure; and a change asked between two years is computed from the two levels printed, even when
-the newer one is printed without its year, as reports print the present."""
+"""Every prefecture and county of China is a place (not only the ones our seed pages name), and so is
+a city of 1998 the tables no longer list (淮阴市); a sentence that opens with its year dates every part
+of it; two years contrasted in one sentence each keep their own figure; a change asked between two
+years is computed from the two levels printed, even when the newer one is printed without its year;
+a difference the page prints is answered as printed, never recomputed from other figures; "增18.1%"
+is a rise; and "…销售收入64.3亿元，利税10.1亿元，分别增长37.2%和24%" pairs each item with its rise."""
 
 from __future__ import annotations
 
@@ -34,6 +36,22 @@ PAGE = """## “一体两翼”富象山
 调查显示，在受到欺诈后，只有22.17%的消费者采取“忍了”的态度，而在1996年，采取同样态度的多达43.2%。
 
 1996年，78.4%的消费者受到过商业欺诈，而去年，这一人数为47.6%。
+
+## 淮阴重点企业效益提高
+
+这23户重点企业去年实现销售收入64.3亿元，利税10.1亿元，分别比上年增长37.2%和24%。
+
+## 安阳年年减农负
+
+全县实际农民负担额比年初审批的预算额减少724.15万元，全县748个行政村中，有173个减免了村提留，有94个给村民减免了乡统筹。
+
+## 今年出口态势如何
+
+去年下半年出口增长速度降为17.1%，比上半年26.3%的增长幅度低9.2个百分点。
+
+## 全国财政收支
+
+1月至11月，全国财政收入比上年同期增长23.2%，财政支出比上年同期增长16.4%。
 """
 ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-27"\n'
 
@@ -88,3 +106,22 @@ def test_a_change_between_two_years_is_computed_from_the_levels(assistant, quest
     answer = assistant.ask(question)
     assert answer.text.startswith(f"答：{figure}。"), answer.text
     assert f"计算：{working}" in answer.text
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("1997年淮阴市财政收入增长了多少？", "18.1%"),  # 增 for 增长; not the nation's 23.2%
+    ("23户重点企业去年利税比上年增长多少？", "24%"),  # the second item, the second rise
+    ("23户重点企业去年利税是多少？", "10.1亿元"),  # a level asked: not the item's rise
+])
+def test_abbreviated_rises_and_items_before_a_respective_list(assistant, question, figure):
+    answer = assistant.ask(question)
+    assert answer.text.startswith(f"答：{figure}。"), answer.text
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("安阳县实际农民负担额比年初审批的预算减少了多少？", "724.15万元"),  # not 173个 − 94个
+    ("去年下半年出口增速比上半年低了多少？", "9.2个百分点"),  # not 17.1% − 26.3%
+])
+def test_a_difference_the_page_prints_is_answered_as_printed(assistant, question, figure):
+    answer = assistant.ask(question)
+    assert answer.text.startswith(f"答：{figure}。") and "计算" not in answer.text, answer.text

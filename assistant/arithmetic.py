@@ -15,7 +15,7 @@ from .schema import Hit
 from .text import clauses, normalise
 
 _SUM = re.compile(r"一共|合计|总共|加起来|共计|之和|总计|总和")
-_DIFFERENCE = re.compile(r"比(?P<rest>.+?)(多|高|少|低|大|小)(了)?(多少|几)|相差|差距|差(多少|几)")
+_DIFFERENCE = re.compile(r"比(?P<rest>.+?)(多|高|少|低|大|小)(出了|出|了)?(多少|几)|相差|差距|差(多少|几)")
 _JOIN = re.compile(r"和|与|及|、|加上")
 
 

@@ -49,6 +49,8 @@ PAGE = """## “一体两翼”富象山
 
 去年下半年出口增长速度降为17.1%，比上半年26.3%的增长幅度低9.2个百分点。
 
+据国际货币基金组织测算，东南亚国家汇率贬值在短期内会使其出口增长12%，在长期内会使出口增长56%。
+
 ## 全国财政收支
 
 1月至11月，全国财政收入比上年同期增长23.2%，财政支出比上年同期增长16.4%。
@@ -125,3 +127,8 @@ def test_abbreviated_rises_and_items_before_a_respective_list(assistant, questio
 def test_a_difference_the_page_prints_is_answered_as_printed(assistant, question, figure):
     answer = assistant.ask(question)
     assert answer.text.startswith(f"答：{figure}。") and "计算" not in answer.text, answer.text
+
+
+def test_higher_by_how_much_is_a_difference(assistant):
+    answer = assistant.ask("东南亚国家汇率贬值长期内使出口增长的幅度比短期内高出多少个百分点？")
+    assert answer.text.startswith("答：44个百分点。") and "计算：56% − 12%" in answer.text, answer.text

@@ -18,6 +18,7 @@ import numpy as np
 from .figures import find_figures
 from .flanks import (
     FlankEvidence,
+    a_mark_passed,
     another_period,
     another_year,
     counts_an_action,
@@ -167,14 +168,15 @@ class Extractor:
                   asked: list[Figure]) -> bool:
         """Hard rules, as a sentence about another place is (flanks.py): not in the dimension asked,
         a dateline, points for a rate, the user's own number, another year's or span's figure, a
-        count of what another verb did, a sum over several years, a listed group's figure."""
+        count of what another verb did, a sum over several years, a listed group's figure, a round
+        mark passed when the amount reached is printed beside it."""
         return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
                 or another_year(question, sentence, figure, issue_year(paragraph),
                                 self._lead(paragraph, sentence) if question.years or _RELATIVE.search(question.text) else "")
                 or bool(periods(question.text)) and another_period(question, sentence, figure, self._lead(paragraph, sentence))
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
-                or of_a_group(question, sentence, figure))
+                or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure, find_figures(sentence)))
 
     def key_term(self, question: Question) -> str:
         """The question's most specific word: the rarest that the pages print at all (a colloquial
@@ -337,6 +339,11 @@ def item_around(sentence: str, figure: Figure) -> str:
     # lead ("每年提供"), so the first item's lead says nothing about its own figure.
     if after is not None and after.group(0) == "、" and re.match(r"[近约超逾]?\d", sentence[after.end():]):
         left = figure.start
+    elif left > 0 and _REACHED.fullmatch(sentence[left:figure.start]):
+        # "总油气当量首次突破2000万吨，达2069.7万吨": the amount reached is the quantity the mark named
+        earlier = [f for f in find_figures(sentence[:left]) if f.kind == figure.kind]
+        if earlier and a_mark_passed(sentence, earlier[-1], [earlier[-1], figure]):
+            left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, earlier[-1].start)), default=0)
     elif after is not None and figure.end == right and _PARALLEL_ITEM.match(sentence[after.end():]):
         # "实现销售收入64.3亿元，利税10.1亿元": the next item names its own quantity; the subject and verb
         # printed before this one ("这23户重点企业去年实现") are both items', not this one's
@@ -344,6 +351,7 @@ def item_around(sentence: str, figure: Figure) -> str:
     return sentence[left:right]
 
 
+_REACHED = re.compile(r"(?:达到|达|为)了?")
 _PARALLEL_ITEM = re.compile(r"[\u4e00-\u9fff]{1,8}[近约超逾]?\d")
 
 

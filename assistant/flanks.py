@@ -329,6 +329,19 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
     return bool(governing) and governing[-1] not in asked
 
 
+_PASSED = re.compile(r"(?:突破|超过|超|逾|越过)(?:了)?$")
+_THEN_VALUE = re.compile(r"^[，,、]?(?:达到|达|为|是|至)(?:了)?$")
+
+
+def a_mark_passed(sentence: str, figure: Figure, figures: list[Figure]) -> bool:
+    """"总油气当量首次突破2000万吨，达2069.7万吨": a round mark passed, with the amount reached printed
+    right after it in the same unit. The amount answers; the mark is how the paper heralds it."""
+    if not _PASSED.search(sentence[max(0, figure.start - 4): figure.start]):
+        return False
+    after = next((f for f in figures if f.start >= figure.end and f.kind == figure.kind), None)
+    return after is not None and after.unit == figure.unit and bool(_THEN_VALUE.match(sentence[figure.end: after.start]))
+
+
 def is_dateline(sentence: str, figure: Figure) -> bool:
     """"本报北京1月18日讯", "新华社北京1月26日电": the day the report was filed, not of what it reports."""
     return figure.kind == "date" and sentence[figure.end: figure.end + 1] in ("讯", "电")

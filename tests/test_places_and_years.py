@@ -51,6 +51,10 @@ PAGE = """## “一体两翼”富象山
 
 据国际货币基金组织测算，东南亚国家汇率贬值在短期内会使其出口增长12%，在长期内会使出口增长56%。
 
+## 海洋石油工业又上新台阶
+
+我国海洋石油工业去年全年共完成原油1664.7万吨，天然气40.5亿立方米，总油气当量首次突破2000万吨，达2069.7万吨。
+
 ## 全国财政收支
 
 1月至11月，全国财政收入比上年同期增长23.2%，财政支出比上年同期增长16.4%。
@@ -132,3 +136,9 @@ def test_a_difference_the_page_prints_is_answered_as_printed(assistant, question
 def test_higher_by_how_much_is_a_difference(assistant):
     answer = assistant.ask("东南亚国家汇率贬值长期内使出口增长的幅度比短期内高出多少个百分点？")
     assert answer.text.startswith("答：44个百分点。") and "计算：56% − 12%" in answer.text, answer.text
+
+
+def test_a_round_mark_passed_is_not_the_amount_reached(assistant):
+    # "突破2000万吨，达2069.7万吨": the paper heralds the mark, then prints the amount
+    answer = assistant.ask("1997年我国海洋油气总油气当量达到多少？")
+    assert answer.text.startswith("答：2069.7万吨。"), answer.text

@@ -13,7 +13,7 @@ from .arithmetic import Composite, compose, printed_difference
 from .extract import Candidate, Extractor
 from .figures import find_figures
 from .flanks import asked_starts, ends_range_from
-from .question import Places, Question
+from .question import WHICH_SEVERAL, Places, Question
 from .reader import Reader
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
 from .sources import citation_label
@@ -250,6 +250,27 @@ def _titled_name(sentence: str, asked_text: str, places: Places) -> str:
     return ""
 
 
+_ENUMERATION = re.compile(r"((?:[\u4e00-\u9fff]{2,8}[、和及与]){1,9}[\u4e00-\u9fff]{2,8}?)(等)?([\d一二三四五六七八九十两]+个?)?"
+                          r"(区县|县市|县|市|区|村|乡|镇|省|地)")
+
+
+def _listed_places(question: Question, sentence: str, places: Places) -> str:
+    """"哪几个区县": every place the sentence lists ("长宁区、浦东新区、青浦县"), or the names it
+    enumerates before their kind ("文成、泰顺、景宁、青田四县"), as printed."""
+    m = _ENUMERATION.search(sentence)
+    if m is not None:
+        names = [n for n in re.split(r"[、和及与]", m.group(1)) if n]
+        if not m.group(2) and not m.group(3):
+            names[-1] += m.group(4)  # "…、青浦县进行试点": the kind is the last name's own ending
+        # "浙江省文成", "上海市在…长宁区": what leads the list is where they lie, not one of them
+        names[0] = re.sub(r"^.*[省市的在]", "", names[0]) if len(names[0]) > 4 else names[0]
+        if len(names) >= 2 and all(names):
+            return "、".join(names)
+    named = [p for p in places.find(sentence) if p not in question.places and not any(
+        places.covers(p, q) for q in question.places)]
+    return "、".join(named) if len(named) >= 2 else ""
+
+
 def _entity(question: Question, sentence: str, places: Places) -> str:
     """The name a who/where/which/what-is-it-called question asks for, when the sentence makes it plain."""
     asked_text = question.text
@@ -266,6 +287,10 @@ def _entity(question: Question, sentence: str, places: Places) -> str:
             name = re.sub(r"^(与|和|同|由|在|是|为|向|经|让|给|帮助|携手|联合|邀请|协调)", "", m.group(0))
             if name not in asked_text:
                 return name
+    if question.asks == "place" and re.search(WHICH_SEVERAL, asked_text):
+        listed = _listed_places(question, sentence, places)
+        if listed:
+            return listed
     if question.asks == "place":
         named = [p for p in places.find(sentence) if p not in question.places and p not in asked_text]
         if named:

@@ -22,8 +22,12 @@ DIMENSIONS = {
     "speed": (re.compile(r"时速"), frozenset({"公里", "千米"})),
 }
 
+# "哪几个", "哪些", "哪四个": the question asks for several names
+WHICH_SEVERAL = r"哪(?:些|[几一二三四五六七八九十两]+个?)"
 # Checked in order: the first pattern that matches decides the kind of answer.
 _ASKS: list[tuple[str, str]] = [
+    # "哪几个区县", "哪四个县": which places, not how many
+    ("place", rf"(?:{WHICH_SEVERAL}|哪个)(?:区县|县市|县|市|区|村|乡|镇|地区|省)(?![长委])"),
     # a share or a rate: 比重, 份额, 几成, 占…多少, and any …率 (合格率, 普及率, 增长率)
     ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用|有)[^，。？]{0,20}(多少|几)|[\u4e00-\u9fff]率(?=(?:具体|到底|究竟|大约|大概|约)?(?:是|为|达|有|多少|几|[？?]|$))|增幅|增速|同比|环比|百分点"),
     ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)"),
@@ -42,7 +46,7 @@ _ASKS: list[tuple[str, str]] = [
 _ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度)|谁")
 _ENTITY_KINDS = {"person", "place", "organisation"}
 _QUESTION_WORDS = re.compile(
-    r"多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
+    rf"{WHICH_SEVERAL}|多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
     r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
 )
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province

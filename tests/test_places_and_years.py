@@ -3,7 +3,8 @@ a city of 1998 the tables no longer list (淮阴市); a sentence that opens with
 of it; two years contrasted in one sentence each keep their own figure; a change asked between two
 years is computed from the two levels printed, even when the newer one is printed without its year;
 a difference the page prints is answered as printed, never recomputed from other figures; "增18.1%"
-is a rise; and "…销售收入64.3亿元，利税10.1亿元，分别增长37.2%和24%" pairs each item with its rise."""
+is a rise; "…销售收入64.3亿元，利税10.1亿元，分别增长37.2%和24%" pairs each item with its rise; a
+round mark passed is not the amount reached; and "哪几个区县" is answered with every place listed."""
 
 from __future__ import annotations
 
@@ -54,6 +55,14 @@ PAGE = """## “一体两翼”富象山
 ## 海洋石油工业又上新台阶
 
 我国海洋石油工业去年全年共完成原油1664.7万吨，天然气40.5亿立方米，总油气当量首次突破2000万吨，达2069.7万吨。
+
+## 浙江四县光荣脱贫
+
+来自崇山峻岭的浙江省文成、泰顺、景宁、青田四县领导，日前接过了省领导颁发的“光荣脱贫县”的铜牌。
+
+## 上海已售公房上市
+
+从1996年8月起，上海市在公房出售户数较多的长宁区、浦东新区、青浦县进行已售公房上市试点。
 
 ## 全国财政收支
 
@@ -142,3 +151,12 @@ def test_a_round_mark_passed_is_not_the_amount_reached(assistant):
     # "突破2000万吨，达2069.7万吨": the paper heralds the mark, then prints the amount
     answer = assistant.ask("1997年我国海洋油气总油气当量达到多少？")
     assert answer.text.startswith("答：2069.7万吨。"), answer.text
+
+
+@pytest.mark.parametrize("question, names", [
+    ("获得浙江“光荣脱贫县”铜牌的是哪四个县？", "文成、泰顺、景宁、青田"),  # named before their kind
+    ("上海已售公房上市试点选在哪几个区县？", "长宁区、浦东新区、青浦县"),  # places the gazetteer knows
+])
+def test_which_places_lists_them_all(assistant, names, question):
+    answer = assistant.ask(question)
+    assert answer.text.startswith(f"答：{names}。"), answer.text

@@ -141,6 +141,7 @@ def _number(value: float) -> str:
 # "降到了多少" asks where it ended; "降了多少" by how much
 _ASKS_LEVEL = re.compile(r"[降升减增提涨跌][到至]|达到|是多少|为多少")
 _BY_HOW_MUCH = re.compile(r"[降减增升涨跌提]了?(多少|几)")
+_COMPARED_WITH = re.compile(r"比((?:19|20)\d{2}年|前年|去年)的?$")
 _BASE_YEAR = re.compile(r"(?:比|从)((?:19|20)\d{2})年")
 CHANGE_COVERAGE = 0.45  # the two levels must be about what is asked, as an answer must
 
@@ -205,5 +206,9 @@ def _year_of(sentence: str, figure, issue: int | None = None) -> str:
     """The year printed last between the figure and the figure before it ("１９９６年，78.4%…，而去年，
     这一人数为47.6%": 1996 and the issue's year before)."""
     before = [f.end for f in find_figures(sentence) if f.kind != "date" and f.end <= figure.start]
-    years = years_printed(re.split(r"[；;。]", sentence[max(before, default=0): figure.start])[-1], issue)
+    segment = re.split(r"[；;。]", sentence[max(before, default=0): figure.start])[-1]
+    compared = _COMPARED_WITH.search(segment)  # "比前年的4350.69亿美元": the level of the year compared with
+    if compared:
+        return years_printed(compared.group(1), issue)[0] if years_printed(compared.group(1), issue) else ""
+    years = years_printed(segment, issue)
     return years[-1] if years else ""

@@ -37,6 +37,7 @@ _MEASURE_SUFFIX = "率量额数值价费"
 _TIME = r"(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|前\d{1,2}个月)?|今年|去年|明年|前年|目前|现在|如今|上半年|下半年|全年)"
 _TIME_ONLY = re.compile(rf"^{_TIME}$")
 _TIME_IN = re.compile(_TIME)
+_SHORT_FOLLOWUP = 12  # characters: longer questions say what they are about themselves
 _SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)")
 # the question's ending: how many, in which unit ("多少万吨？"), whatever the unit
 _TAIL = re.compile(rf"(是|有|为|达到?)?(多少|几)(?:个)?(?:{UNIT_PATTERN})?[？?。!！\s]*$|[？?。!！\s]+$")
@@ -143,6 +144,11 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
         return _TAIL.sub("", previous.text) + text.strip()
+    if not current.places and len(core) <= _SHORT_FOLLOWUP and not _TIME_IN.search(core):
+        # "受益职工有多少？" after a question about 四川省: a short question naming no place or time of
+        # its own is asked of the place and time the conversation is about
+        context = "".join(m.group(0) for m in _TIME_IN.finditer(previous.text)) + "".join(_subject_of(previous, core))
+        return context + text.strip() if context else text
     return text
 
 
@@ -191,12 +197,21 @@ def _same_subject(previous: Question, core: str) -> str:
     """财政收入呢？ after "1997年淮阴市国内生产总值是多少？": the new thing asked of the same time and
     subject (the places and organisations jieba names, known to the gazetteer or not), and asked the
     same way (占多少 stays a share)."""
-    tagged = jieba.posseg.lcut(previous.text)
-    subject = [*previous.places, *(t.word for t in tagged if t.flag in ("ns", "nt") and len(t.word) >= 2)]
-    subject = [w for w in dict.fromkeys(subject) if w not in core]
     time = "".join(m.group(0) for m in _TIME_IN.finditer(previous.text) if m.group(0) not in core)
     ask = "占多少" if _SHARE.search(previous.text) else "是多少"
-    return f"{time}{''.join(subject)}{core}{ask}？"
+    return f"{time}{''.join(_subject_of(previous, core))}{core}{ask}？"
+
+
+def _subject_of(previous: Question, core: str) -> list[str]:
+    """Whom the previous question was about: its places, and the places and organisations jieba
+    names in it (浦东, a district the gazetteer lists only as 浦东新区)."""
+    text = previous.text
+    tagged = jieba.posseg.lcut(text)
+    # members of a list ("德江、务川、天柱等12个县") are not the subject: the list is
+    named = [t.word for t in tagged if t.flag in ("ns", "nt") and len(t.word) >= 2
+             and f"{t.word}、" not in text and f"、{t.word}" not in text]
+    subject = [*previous.places, *named]
+    return [w for w in dict.fromkeys(subject) if w not in core and not any(w in o for o in subject if o != w)]
 
 
 def _swap_aligned(previous: Question, core: str) -> str:

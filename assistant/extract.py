@@ -143,7 +143,8 @@ class Extractor:
         subject = self._subject(plain, hit.paragraph, context)
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
-            if figure.kind not in COMPATIBLE[question.asks] or self.ruled_out(question, plain, figure, hit.paragraph, asked):
+            if not answers_kind(question.asks, figure, plain, COMPATIBLE) or _rate_for_an_amount(question, figure) \
+                    or self.ruled_out(question, plain, figure, hit.paragraph, asked):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)
@@ -322,6 +323,22 @@ class Extractor:
                     counts[place] = counts.get(place, 0) + 1
             home |= {p for p, c in counts.items() if c >= max(2, 0.5 * len(texts))}
         return home
+
+
+_HEADCOUNT = re.compile(r"(?:人数|人口|人次|人员)[^，。；;\d]{0,3}$")
+
+
+def answers_kind(asks: str, figure: Figure, sentence: str, compatible: dict[str, set[str]]) -> bool:
+    """The figure is of a kind that answers the question: a unitless "2377万" after "人数达" counts
+    people, as "2377万人" would."""
+    if figure.kind in compatible[asks]:
+        return True
+    return figure.kind == "number" and asks == "people" and bool(_HEADCOUNT.search(sentence[: figure.start]))
+
+
+def _rate_for_an_amount(question: Question, figure: Figure) -> bool:
+    """"增加了多少亿美元" names its unit: a rate ("增加了3.3%") is no answer to it."""
+    return bool(question.unit) and question.unit != "%" and figure.kind == "percent"
 
 
 def _before_figure(character: str, text: str) -> bool:

@@ -35,6 +35,7 @@ _PRE = "|".join(map(re.escape, PRE_QUALIFIERS))
 _FIGURE = re.compile(
     rf"(?P<pre>{_PRE})?"
     rf"(?P<num>\d+(?:[.,]\d+)*|[{CN_NUMERAL}]+)"
+    r"(?P<mid>[余多](?=[万亿]))?"  # "13余万人": more than 130,000
     r"(?P<mag>(?:[十百千万亿](?!瓦))*)"  # 千瓦 is a unit, not a thousand
     r"(?P<suf>余|多)?"
     rf"(?P<unit>{UNIT_PATTERN}|％)?"
@@ -124,7 +125,7 @@ def _figure_from_match(text: str, m: re.Match, bare_numerals: bool) -> Figure | 
         kind = UNIT_KINDS.get(unit, "number")
     pre = m.group("pre") or ""
     qualifier = _MEANINGFUL_PRE.get(pre, "")
-    for part in (m.group("suf"), m.group("post")):
+    for part in (m.group("mid"), m.group("suf"), m.group("post")):
         if part:
             qualifier = (qualifier + part) if qualifier else part
     start = m.start("pre") if pre in _MEANINGFUL_PRE else m.start("num")

@@ -195,7 +195,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
         # "哪个农场创造了最高劳动生产率？" names a farm: the rate is what it did, not what is asked
         asks = next((kind for kind, pattern in _ASKS if kind in _ENTITY_KINDS and re.search(pattern, text)), "fact")
     unit = ""
-    m = re.search(rf"(?:多少|几)(个)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", text)
+    # "多少亿美元", "多少万吨": the unit after the magnitude
+    m = re.search(rf"(?:多少|几)(个)?(?:[十百千万亿]+)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", text)
     words = tokenizer.words(text)
     if m and asks in FIGURE_KINDS and not _inside_word(words, m.start(2), m.group(2)):
         unit = m.group(2) or m.group(1) or ""
@@ -213,7 +214,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     for w in tokenizer.terms(_QUESTION_WORDS.sub("，", asked_about)):
         if w in place_words or any(w == p or w in (p + "省", p + "市", p + "县", p + "区") for p in found_places):
             continue
-        if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS:
+        if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS or w[1:] in UNIT_KINDS and w[0] in "十百千万亿":
             continue
         focus.append(w)
     # "比1996年增产多少": 1996 is what the change is measured from, not the time asked about
@@ -243,7 +244,8 @@ def _inside_word(words: list[str], at: int, unit: str) -> bool:
     start = 0
     for word in words:
         if start <= at < start + len(word):
-            return len(word) > len(unit) and not word.startswith(unit + unit)
+            # "亿美元", "万吨": a magnitude and the unit, one word to jieba
+            return len(word) > len(unit) and not word.startswith(unit + unit) and word.lstrip("十百千万亿") != unit
         start += len(word)
     return False
 

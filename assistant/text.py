@@ -65,6 +65,10 @@ class Tokenizer:
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
             self._jieba.tmp_dir = str(cache_dir)
+            # jieba.posseg (part-of-speech tags) runs on jieba's default tokenizer: its dictionary
+            # cache belongs beside ours, not in the server's temporary folder
+            if not jieba.dt.initialized:
+                jieba.dt.tmp_dir = str(cache_dir)
         with self._lock:
             self._jieba.initialize()
             for term in sorted(set(_builtin_terms()) | set(extra_terms)):

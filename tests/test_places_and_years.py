@@ -4,7 +4,9 @@ of it; two years contrasted in one sentence each keep their own figure; a change
 years is computed from the two levels printed, even when the newer one is printed without its year;
 a difference the page prints is answered as printed, never recomputed from other figures; "增18.1%"
 is a rise; "…销售收入64.3亿元，利税10.1亿元，分别增长37.2%和24%" pairs each item with its rise; a
-round mark passed is not the amount reached; and "哪几个区县" is answered with every place listed."""
+round mark passed is not the amount reached; "哪几个区县" is answered with every place listed; "13余万人"
+and "人数达2377万" count people; "增加了多少亿美元" is never answered with a rate; and a short
+follow-up naming no place of its own is asked of the place before."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
+from assistant.chat import Assistant, Conversation
 from assistant.config import Settings
 from assistant.figures import find_figures
 from assistant.flanks import another_year
@@ -63,6 +65,14 @@ PAGE = """## “一体两翼”富象山
 ## 上海已售公房上市
 
 从1996年8月起，上海市在公房出售户数较多的长宁区、浦东新区、青浦县进行已售公房上市试点。
+
+## 四川救助困难职工
+
+自去年以来四川省动用帮困资金直接救助困难职工近40万人次；423户企业建立起工资预留户，受益职工13余万人。
+
+## 世界旅游收入增加
+
+1997年世界旅游总收入达4482亿美元，比前年的4350.69亿美元增加了3.3%。去年，中国接待外国游客的人数达2377万，比上年度增加4.41%。
 
 ## 全国财政收支
 
@@ -160,3 +170,27 @@ def test_a_round_mark_passed_is_not_the_amount_reached(assistant):
 def test_which_places_lists_them_all(assistant, names, question):
     answer = assistant.ask(question)
     assert answer.text.startswith(f"答：{names}。"), answer.text
+
+
+def test_a_magnitude_qualifier_before_the_scale_is_read():
+    [figure] = find_figures("受益职工13余万人")
+    assert (figure.value, figure.unit, figure.qualifier) == (130000.0, "人", "余")
+
+
+def test_a_headcount_printed_without_its_unit_counts_people(assistant):
+    answer = assistant.ask("1997年中国接待外国游客多少人？")  # "人数达2377万"
+    assert answer.text.startswith("答：2377万。"), answer.text
+
+
+def test_an_amount_asked_is_computed_from_the_level_compared_with(assistant):
+    # "增加了多少亿美元" is no rate: the page prints both levels, "比前年的4350.69亿美元" is 1996's
+    answer = assistant.ask("1997年世界旅游总收入比1996年增加了多少亿美元？")
+    assert answer.text.startswith("答：131.31亿美元。"), answer.text
+    assert "计算：4482亿美元 − 4350.69亿美元" in answer.text
+
+
+def test_a_short_followup_is_asked_of_the_place_before(assistant):
+    conversation = Conversation()
+    assistant.ask("四川省有多少户企业建立起工资预留户？", conversation)
+    answer = assistant.ask("受益职工有多少？", conversation)
+    assert answer.standalone_question.startswith("四川") and answer.text.startswith("答：13余万人。"), answer.text

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..extract import COMPATIBLE as RULE_COMPATIBLE
-from ..extract import Extractor, clause_around, item_around
+from ..extract import Extractor, answers_kind, clause_around, item_around
 from ..figures import find_figures
 from ..question import Question
 from ..schema import Figure, Hit, Paragraph
@@ -61,7 +61,8 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
             figures = find_figures(plain)
             for figure in figures:
                 # the rule reader's hard rules (another year, span, place…) hold here too
-                if figure.kind not in COMPATIBLE[question.asks] or extractor.ruled_out(question, plain, figure, paragraph, asked):
+                if not answers_kind(question.asks, figure, plain, COMPATIBLE) \
+                        or extractor.ruled_out(question, plain, figure, paragraph, asked):
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
                 found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),

@@ -37,6 +37,7 @@ _MEASURE_SUFFIX = "率量额数值价费"
 _TIME = r"(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|前\d{1,2}个月)?|今年|去年|明年|前年|目前|现在|如今|上半年|下半年|全年)"
 _TIME_ONLY = re.compile(rf"^{_TIME}$")
 _TIME_IN = re.compile(_TIME)
+_PRONOUN = re.compile(r"^(?:它们?的|其|该)")
 _SHORT_FOLLOWUP = 12  # characters: longer questions say what they are about themselves
 _SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)")
 # the question's ending: how many, in which unit ("多少万吨？"), whatever the unit
@@ -144,12 +145,17 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
         return _TAIL.sub("", previous.text) + text.strip()
-    if not current.places and len(core) <= _SHORT_FOLLOWUP and not _TIME_IN.search(core):
-        # "受益职工有多少？" after a question about 四川省: a short question naming no place or time of
-        # its own is asked of the place and time the conversation is about
-        context = "".join(m.group(0) for m in _TIME_IN.finditer(previous.text)) + "".join(_subject_of(previous, core))
-        return context + text.strip() if context else text
     return text
+
+
+def in_context(text: str, previous: Question | None, current: Question) -> str:
+    """"受益职工有多少？" after a question about 四川省: a short question naming no place or time of
+    its own is asked of the place and time the conversation is about ("它的…" of that subject)."""
+    core = _LEAD.sub("", text.strip())
+    if previous is None or current.places or len(core) > _SHORT_FOLLOWUP or _TIME_IN.search(core):
+        return text
+    context = "".join(m.group(0) for m in _TIME_IN.finditer(previous.text)) + "".join(_subject_of(previous, core))
+    return context + _PRONOUN.sub("", core) if context else text
 
 
 def _swap_time(previous: Question, time: str) -> str:
@@ -321,6 +327,8 @@ class Assistant:
                                       previous.answer_shown if previous else "")
         if standalone == asked and previous is not None and hasattr(self.answerer, "rewrite") and len(asked) <= 15:
             standalone = check_question(self.answerer.rewrite([t.asked for t in conversation.turns], asked))
+        elif standalone == asked:
+            standalone = in_context(asked, previous.question if previous else None, current)
         question = current if standalone == asked else self.analyse(standalone)
         # 西藏 in a Tibetan daily names no particular source: only other places constrain
         extractor = self.extractive.extractor

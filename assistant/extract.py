@@ -361,15 +361,17 @@ def item_around(sentence: str, figure: Figure) -> str:
         earlier = [f for f in find_figures(sentence[:left]) if f.kind == figure.kind]
         if earlier and a_mark_passed(sentence, earlier[-1], [earlier[-1], figure]):
             left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, earlier[-1].start)), default=0)
-    elif after is not None and figure.end == right and _PARALLEL_ITEM.match(sentence[after.end():]):
-        # "实现销售收入64.3亿元，利税10.1亿元": the next item names its own quantity; the subject and verb
-        # printed before this one ("这23户重点企业去年实现") are both items', not this one's
+    elif after is not None and figure.end == right and (parallel := _PARALLEL_ITEM.match(sentence[after.end():])) \
+            and _after_last_verb(parallel.group(1)) == 0:
+        # "实现销售收入64.3亿元，利税10.1亿元": the next item is a bare quantity, so the subject and verb
+        # printed before this one ("这23户重点企业去年实现") are both items', not this one's. Not so in
+        # "引进企业71家，签约资金达80.7亿元", where each item has its own verb.
         left += _after_last_verb(sentence[left:figure.start])
     return sentence[left:right]
 
 
 _REACHED = re.compile(r"(?:达到|达|为)了?")
-_PARALLEL_ITEM = re.compile(r"[\u4e00-\u9fff]{1,8}[近约超逾]?\d")
+_PARALLEL_ITEM = re.compile(r"([\u4e00-\u9fff]{1,8})[近约超逾]?\d")
 
 
 @lru_cache(maxsize=8192)  # the same sentences come back with every question about them

@@ -309,6 +309,10 @@ def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:
     for m in _LISTED.finditer(sentence[: figure.start]):
         if figure.start - m.end() <= 1:  # "乡村旅游、非遗展销等15种业态": the figure counts the list
             continue
+        # "已种下优质龙眼、荔枝占…多少": the question prints the list itself, so it asks of them all
+        if any(f"{a[-2:]}、{b[:2]}" in m.group(0) for a, b in re.findall(r"([\u4e00-\u9fff]{2,})、([\u4e00-\u9fff]{2,})",
+                                                                        question.text)):
+            continue
         members = [x for x in m.group(1).split("、") if len(x) >= 2]
         # the question names a member itself (德江县 for 德江), not a word one of them contains (旅游)
         if any(w == x or w.startswith(x) and len(w) - len(x) <= 1 for w in [*question.focus, *question.places]

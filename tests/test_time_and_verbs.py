@@ -185,6 +185,9 @@ def test_a_span_of_years_is_several_years():
     ("1997年贵州德江县农民人均纯收入是多少？", "德江、务川、天柱等12个国家级贫困县基本解决温饱，农民人均纯收入1100元", "1100元", True),
     ("德江、务川等贫困县农民人均纯收入是多少？", "德江、务川、天柱等12个国家级贫困县基本解决温饱，农民人均纯收入1100元", "1100元", False),
     ("串起了多少种业态？", "串起乡村旅游、非遗展销、文创市集等15种业态", "15种", False),  # the list's own count
+    # the question prints the list itself: it asks of them all
+    ("各个庄园已种下龙眼、荔枝占全市宜果山岭面积多少？", "各个庄园已种下优质龙眼、荔枝等亚热带水果20.9万亩，占全市宜果山岭面积的50%",
+     "50%", False),
 ])
 def test_a_figure_given_for_a_list_is_not_one_members(question, sentence, figure, verdict):
     q = analyse(question, Tokenizer(), Places.load())

@@ -167,9 +167,9 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
             return None  # the change is printed
         other, mine_is_start = None, False
         base_year = base.group(1) if base else ""
-        asked_year = next((y for y in asked_years(question, issue_year(c.paragraph)) if y != base_year), "")
+        issue = issue_year(c.paragraph)
+        asked_year = next((y for y in asked_years(question, issue) if y != base_year), "")
         if base and asked_year:
-            issue = issue_year(c.paragraph)
             mine_year = _year_of(plain, mine, issue)
             if mine_year in (asked_year, base_year, ""):
                 # unmarked, the figure is of the report's own time: "只有22.17%…，而在1996年，…43.2%"
@@ -208,7 +208,5 @@ def _year_of(sentence: str, figure, issue: int | None = None) -> str:
     before = [f.end for f in find_figures(sentence) if f.kind != "date" and f.end <= figure.start]
     segment = re.split(r"[；;。]", sentence[max(before, default=0): figure.start])[-1]
     compared = _COMPARED_WITH.search(segment)  # "比前年的4350.69亿美元": the level of the year compared with
-    if compared:
-        return years_printed(compared.group(1), issue)[0] if years_printed(compared.group(1), issue) else ""
-    years = years_printed(segment, issue)
+    years = years_printed(compared.group(1) if compared else segment, issue)
     return years[-1] if years else ""

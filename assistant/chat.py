@@ -169,7 +169,7 @@ def _swap_places(previous: Question, new_places: list[str], places: Places) -> s
     text = previous.text
     if not previous.places:
         # 淮阴市, a place of 1998 the gazetteer no longer lists, is still the place jieba names there
-        named = [t.word for t in jieba.posseg.lcut(text) if t.flag == "ns" and len(t.word) >= 2]
+        named = _names_tagged(text, ("ns",))
         return text.replace(named[0], new_places[0], 1) if named else "".join(new_places) + text
     for old, new in zip(previous.places, new_places):
         names = sorted({*(a for a, c in places.aliases.items() if c == old and a in text), *([old] if old in text else [])},
@@ -212,12 +212,15 @@ def _subject_of(previous: Question, core: str) -> list[str]:
     """Whom the previous question was about: its places, and the places and organisations jieba
     names in it (浦东, a district the gazetteer lists only as 浦东新区)."""
     text = previous.text
-    tagged = jieba.posseg.lcut(text)
     # members of a list ("德江、务川、天柱等12个县") are not the subject: the list is
-    named = [t.word for t in tagged if t.flag in ("ns", "nt") and len(t.word) >= 2
-             and f"{t.word}、" not in text and f"、{t.word}" not in text]
+    named = [w for w in _names_tagged(text, ("ns", "nt")) if f"{w}、" not in text and f"、{w}" not in text]
     subject = [*previous.places, *named]
     return [w for w in dict.fromkeys(subject) if w not in core and not any(w in o for o in subject if o != w)]
+
+
+def _names_tagged(text: str, flags: tuple[str, ...]) -> list[str]:
+    """Names of two characters or more that jieba tags as places (ns) or organisations (nt)."""
+    return [t.word for t in jieba.posseg.lcut(text) if t.flag in flags and len(t.word) >= 2]
 
 
 def _swap_aligned(previous: Question, core: str) -> str:

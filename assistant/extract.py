@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -19,8 +18,10 @@ from .figures import find_figures
 from .flanks import (
     FlankEvidence,
     a_mark_passed,
+    after_last_verb,
     another_period,
     another_year,
+    asked_years,
     counts_an_action,
     is_dateline,
     issue_year,
@@ -28,6 +29,7 @@ from .flanks import (
     over_several_years,
     periods,
     points_for_a_level,
+    rate_for_an_amount,
     read_flanks,
     restates_question,
     years_printed,
@@ -37,7 +39,6 @@ from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
 from .text import clauses, normalise, sentences
 
-_RELATIVE = re.compile(r"去年|今年|前年|明年")
 _ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
 COMPATIBLE = {  # what a question asking for one kind of figure may be answered with
     "money": {"money"},
@@ -143,7 +144,7 @@ class Extractor:
         subject = self._subject(plain, hit.paragraph, context)
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
-            if not answers_kind(question.asks, figure, plain, COMPATIBLE) or _rate_for_an_amount(question, figure) \
+            if not answers_kind(question.asks, figure, plain, COMPATIBLE) \
                     or self.ruled_out(question, plain, figure, hit.paragraph, asked):
                 continue
             item = item_around(plain, figure)
@@ -170,14 +171,15 @@ class Extractor:
         """Hard rules, as a sentence about another place is (flanks.py): not in the dimension asked,
         a dateline, points for a rate, the user's own number, another year's or span's figure, a
         count of what another verb did, a sum over several years, a listed group's figure, a round
-        mark passed when the amount reached is printed beside it."""
+        mark passed when the amount reached is printed beside it, a rate for an amount in a named unit."""
         return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
                 or another_year(question, sentence, figure, issue_year(paragraph),
-                                self._lead(paragraph, sentence) if question.years or _RELATIVE.search(question.text) else "")
+                                self._lead(paragraph, sentence) if asked_years(question, issue_year(paragraph)) else "")
                 or bool(periods(question.text)) and another_period(question, sentence, figure, self._lead(paragraph, sentence))
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
-                or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure, find_figures(sentence)))
+                or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
+                or rate_for_an_amount(question, figure))
 
     def key_term(self, question: Question) -> str:
         """The question's most specific word: the rarest that the pages print at all (a colloquial
@@ -336,11 +338,6 @@ def answers_kind(asks: str, figure: Figure, sentence: str, compatible: dict[str,
     return figure.kind == "number" and asks == "people" and bool(_HEADCOUNT.search(sentence[: figure.start]))
 
 
-def _rate_for_an_amount(question: Question, figure: Figure) -> bool:
-    """"增加了多少亿美元" names its unit: a rate ("增加了3.3%") is no answer to it."""
-    return bool(question.unit) and question.unit != "%" and figure.kind == "percent"
-
-
 def _before_figure(character: str, text: str) -> bool:
     """A one-character word stands for a longer one only right before a figure ("增18.1%"); elsewhere
     it is part of other words (减免, 增收)."""
@@ -362,28 +359,16 @@ def item_around(sentence: str, figure: Figure) -> str:
         if earlier and a_mark_passed(sentence, earlier[-1], [earlier[-1], figure]):
             left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, earlier[-1].start)), default=0)
     elif after is not None and figure.end == right and (parallel := _PARALLEL_ITEM.match(sentence[after.end():])) \
-            and _after_last_verb(parallel.group(1)) == 0:
+            and after_last_verb(parallel.group(1)) == 0:
         # "实现销售收入64.3亿元，利税10.1亿元": the next item is a bare quantity, so the subject and verb
         # printed before this one ("这23户重点企业去年实现") are both items', not this one's. Not so in
         # "引进企业71家，签约资金达80.7亿元", where each item has its own verb.
-        left += _after_last_verb(sentence[left:figure.start])
+        left += after_last_verb(sentence[left:figure.start])
     return sentence[left:right]
 
 
 _REACHED = re.compile(r"(?:达到|达|为)了?")
 _PARALLEL_ITEM = re.compile(r"([\u4e00-\u9fff]{1,8})[近约超逾]?\d")
-
-
-@lru_cache(maxsize=8192)  # the same sentences come back with every question about them
-def _after_last_verb(text: str) -> int:
-    import jieba.posseg
-
-    at, cut = 0, 0
-    for word in jieba.posseg.lcut(text):
-        at += len(word.word)
-        if word.flag.startswith("v"):
-            cut = at
-    return cut
 
 
 def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:

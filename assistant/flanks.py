@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba.posseg
 
@@ -206,18 +207,26 @@ def respective_fit(question: Question, sentence: str, figure: Figure, figures: l
 def _items_before(text: str, figures: list[Figure], n: int) -> list[str]:
     """"实现销售收入64.3亿元，利税10.1亿元，分别增长37.2%和24%": the n items before 分别, each named by
     the words after its last verb (the subject and verb they share are printed once, in the first)."""
-    import jieba.posseg
-
     items = []
     for f in figures:
         if f.kind == "date" or f.end > len(text):
             continue
         begin = max([s.end() for s in re.finditer(r"[，,；;、]", text[: f.start])] + [0])
-        words = jieba.posseg.lcut(text[begin: f.start])
-        verbs = [i for i, w in enumerate(words) if w.flag.startswith("v")]
-        items.append("".join(w.word for w in words[verbs[-1] + 1:] if verbs) if verbs else text[begin: f.start])
+        lead = text[begin: f.start]
+        items.append(lead[after_last_verb(lead):])
     items = [i for i in items if i]
     return items[-n:] if len(items) >= n else []
+
+
+@lru_cache(maxsize=8192)  # the same sentences come back with every question about them
+def after_last_verb(text: str) -> int:
+    """Where the words after the text's last verb (jieba's tag) begin; 0 when it has none."""
+    at, cut = 0, 0
+    for word in jieba.posseg.lcut(text):
+        at += len(word.word)
+        if word.flag.startswith("v"):
+            cut = at
+    return cut
 
 
 # "有多少家会员企业" asks how many there are; "走访43家会员企业" counts those visited. A figure right
@@ -337,13 +346,20 @@ _PASSED = re.compile(r"(?:突破|超过|超|逾|越过)(?:了)?$")
 _THEN_VALUE = re.compile(r"^[，,、]?(?:达到|达|为|是|至)(?:了)?$")
 
 
-def a_mark_passed(sentence: str, figure: Figure, figures: list[Figure]) -> bool:
+def a_mark_passed(sentence: str, figure: Figure, figures: list[Figure] | None = None) -> bool:
     """"总油气当量首次突破2000万吨，达2069.7万吨": a round mark passed, with the amount reached printed
-    right after it in the same unit. The amount answers; the mark is how the paper heralds it."""
+    right after it in the same unit. The amount answers; the mark is how the paper heralds it.
+    `figures`: the sentence's, found here only when a mark is passed (this runs for every figure)."""
     if not _PASSED.search(sentence[max(0, figure.start - 4): figure.start]):
         return False
+    figures = find_figures(sentence) if figures is None else figures
     after = next((f for f in figures if f.start >= figure.end and f.kind == figure.kind), None)
     return after is not None and after.unit == figure.unit and bool(_THEN_VALUE.match(sentence[figure.end: after.start]))
+
+
+def rate_for_an_amount(question: Question, figure: Figure) -> bool:
+    """"增加了多少亿美元" names its unit: a rate ("增加了3.3%") is no answer to it."""
+    return bool(question.unit) and question.unit != "%" and figure.kind == "percent"
 
 
 def is_dateline(sentence: str, figure: Figure) -> bool:

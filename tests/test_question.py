@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.chat import QuestionError, check_question, resolve_followup
+from assistant.chat import QuestionError, check_question, in_context, resolve_followup
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer
 
@@ -95,6 +95,20 @@ def test_place_hierarchy():
 def test_followups_become_standalone_questions(understand, previous, followup, standalone):
     places = Places.load()
     assert resolve_followup(followup, understand(previous), understand(followup), places) == standalone
+
+
+@pytest.mark.parametrize(
+    ("followup", "standalone"),
+    [
+        ("受益职工有多少？", "四川省受益职工有多少？"),
+        ("它的受益职工有多少？", "四川省受益职工有多少？"),  # 它的 stands for the subject carried over
+        ("湖南有多少？", "湖南有多少？"),  # a place of its own
+        ("全国有多少人参加了这次统一考试？", "全国有多少人参加了这次统一考试？"),  # long enough to say what it is about
+    ],
+)
+def test_a_short_question_is_asked_of_the_conversations_subject(understand, followup, standalone):
+    previous = understand("四川省有多少户企业建立起工资预留户？")
+    assert in_context(followup, previous, understand(followup)) == standalone
 
 
 @pytest.mark.parametrize(

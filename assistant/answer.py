@@ -62,7 +62,8 @@ class ExtractiveAnswerer:
                 return self._several(question, decision.several, asked)
             return self._single(question, decision.answer, asked)
         candidates = self.extractor.candidates(question, hits)
-        accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
+        accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1
+                    and not self.extractor.level_for_change(question, c)]
         if not accepted and candidates and self.extractor.paraphrased(question, candidates[0]):
             accepted = candidates[:1]
         if not accepted and question.wants_figure:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+import jieba
 import numpy as np
 
-from .figures import find_figures
+from .figures import find_figures, find_ordinals
 from .flanks import (
     FlankEvidence,
     a_mark_passed,
@@ -37,7 +39,7 @@ from .flanks import (
 from .index import HybridIndex
 from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
-from .text import clauses, normalise, sentences
+from .text import clauses, normalise, sentences, share_heads
 
 _ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
 COMPATIBLE = {  # what a question asking for one kind of figure may be answered with
@@ -50,8 +52,15 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
     "measure": {"measure", "count"},
     "growth": {"percent", "measure", "money", "people", "count", "number"},
     "number": {"money", "people", "count", "percent", "measure", "number"},
+    "money_by_topic": {"money", "count", "measure"},
+    "ordinal": {"ordinal"},
 }
 _SAME_UNIT = {"名": "人", "位": "人"}
+# "出口额", "产量", "产值": the amount of what the stem names, which print may give by the stem alone
+_AMOUNT_SUFFIX = set("额量值")
+_ANAPHOR = re.compile(r"(?:其中|其|这些|这部分|该)(?![他它实次])")
+TOPIC_KIND = 0.35  # another kind than money when money was read from the topic (Question.kind_from_topic)
+ASKED_FIGURES = 0.15  # the question's own figures printed beside a candidate (_asked_printed)
 # What the evidence beside a figure (flanks.py) is worth: chosen on the dev splits of both corpora
 # by bench/tune_rule_weights.py (utility right − 2 × wrong).
 ADJACENT, HEAD, RANGE_START, OTHER_YEAR, YEAR_HERE = 0.0, 0.1, 0.3, 0.2, 0.1
@@ -114,8 +123,10 @@ class Extractor:
                     best = max(best, credit)
                 elif any(alt in scope if len(alt) > 1 else _before_figure(alt, scope) for alt in alternatives):
                     best = max(best, 0.9 * credit)  # 拉来 for 引进; 增 for 增长 only as in "增18.1%"
-                elif len(term) >= 3 and any(term[i: i + 2] in scope for i in range(len(term) - 1)):
-                    best = max(best, 0.4 * credit)  # 签约的资金 / 签约资金
+                elif len(term) >= 3 and term[-1] in _AMOUNT_SUFFIX and term[:-1] in _words(scope):
+                    best = max(best, 0.9 * credit)  # 出口额 for "其中出口749亿美元", not for its 进出口
+                elif len(term) >= 3 and (pieces := _pieces_printed(term, scope)):
+                    best = max(best, pieces * credit)  # 签约的资金 / 签约资金
             got += weight * best
             anchored = anchored or (best >= 0.7 and weight >= 0.25 * self._max_idf)
         return (got / total if total else 0.0), anchored
@@ -124,33 +135,43 @@ class Extractor:
         found = []
         for hit in hits:
             context = self._context(hit.paragraph)
+            previous, run = "", ""
             for sentence in sentences(hit.paragraph.text):
-                plain = normalise(sentence)
-                place_fit = self._place_fit(question, plain, hit.paragraph, context)
+                plain = share_heads(normalise(sentence))
+                # "其中出口749亿美元", "其企业户数占2%": the sentence before names whose figures these are;
+                # "…其中北京为33.4万平方米；广东为630万平方米": so do the parts before "；" of the same sentence
+                antecedent = run if run else previous if _ANAPHOR.match(plain) else ""
+                previous = plain
+                run = f"{run}{plain}" if plain.endswith(("；", ";")) else ""
+                # whose figures: the part's own place when it names one ("广东为630万平方米"), else its antecedent's
+                about = plain if not antecedent or self.places.find(plain) else f"{antecedent}{plain}"
+                place_fit = self._place_fit(question, about, hit.paragraph, context)
                 if place_fit is None:
                     continue
                 if question.ordinals and not any(o in plain or o in context for o in question.ordinals):
                     place_fit -= 0.4  # asked about 第二次, the text is about another one
                 if question.wants_figure:
-                    found.extend(self._figure_candidates(question, hit, sentence, plain, context, place_fit))
+                    found.extend(self._figure_candidates(question, hit, sentence, plain, context, place_fit, antecedent))
                 else:
                     found.append(self._sentence_candidate(question, hit, sentence, plain, context, place_fit))
         return sorted(found, key=lambda c: -c.score)
 
-    def _figure_candidates(self, question, hit, sentence, plain, context, place_fit):
+    def _figure_candidates(self, question, hit, sentence, plain, context, place_fit, antecedent=""):
         out = []
         figures = find_figures(plain)
+        if question.asks == "ordinal":
+            figures = sorted(figures + find_ordinals(plain), key=lambda f: f.start)
         clause_spans = clauses(plain)
         subject = self._subject(plain, hit.paragraph, context)
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
-            if not answers_kind(question.asks, figure, plain, COMPATIBLE) \
+            if not answers_kind(question.answer_kind, figure, plain, COMPATIBLE) \
                     or self.ruled_out(question, plain, figure, hit.paragraph, asked):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)
             coverage, anchored = self.coverage(
-                question.focus, [(item, 1.0), (clause, 0.85), (plain, 0.7), (context, 0.55)])
+                question.focus, [(item, 1.0), (clause, 0.85), (plain, 0.7), (antecedent, 0.7), (context, 0.55)])
             if not anchored:
                 coverage *= 0.6
             score = coverage + place_fit + 0.05 / hit.rank
@@ -159,8 +180,11 @@ class Extractor:
                 score += 0.15 if got == _SAME_UNIT.get(question.unit, question.unit) else -0.2
             if question.asks == "growth" and figure.kind == "percent":
                 score += 0.05
-            if question.years and not set(question.years) & set(years_printed(f"{plain} {context}", issue_year(hit.paragraph))):
+            if question.kind_from_topic and figure.kind != "money":
+                score -= TOPIC_KIND
+            if question.years and not set(question.years) & set(self._dated(f"{plain} {context}", hit.paragraph)):
                 score -= 0.2
+            score += ASKED_FIGURES * _asked_printed(asked, figure, item, figures)
             score -= self._breakdown_penalty(question, plain, figure)
             score += self.flank_score(question, plain, figure, figures, self._heading(hit.paragraph))
             out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank))
@@ -180,6 +204,22 @@ class Extractor:
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure))
+
+    def level_for_change(self, question: Question, c: Candidate) -> bool:
+        """"比上年增长了多少": a level printed without a change is no answer (the arithmetic reads
+        levels to compute a change; only the answer itself must be one)."""
+        if question.asks != "growth" or c.figure is None or c.figure.kind == "percent":
+            return False
+        plain = share_heads(normalise(c.sentence))
+        figures = find_figures(plain)
+        mine = next((f for f in figures if f.text == c.figure.text), None)
+        return mine is not None and not self.flanks(question, plain, mine, figures, self._heading(c.paragraph)).is_change
+
+    @staticmethod
+    def _dated(text: str, paragraph: Paragraph) -> list[str]:
+        """The years a text is about: those it prints, or else its issue's ("春节前夕…抽查" in a 1998 paper)."""
+        year = issue_year(paragraph)
+        return years_printed(text, year) or ([str(year)] if year else [])
 
     def key_term(self, question: Question) -> str:
         """The question's most specific word: the rarest that the pages print at all (a colloquial
@@ -277,7 +317,8 @@ class Extractor:
             short = self.places.short_form(asked)
             for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
                 named = [p for p in self.places.find(scope) if (p not in self.home or p == asked)
-                         and not any(self.places.covers(o, p) for o in others)]
+                         and not any(self.places.covers(o, p) for o in others)
+                         and not (p == self.places.country and self.places.in_country(asked))]
                 if any(self.places.covers(asked, p) for p in named) or short and short in scope:
                     break
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
@@ -338,6 +379,33 @@ def answers_kind(asks: str, figure: Figure, sentence: str, compatible: dict[str,
     return figure.kind == "number" and asks == "people" and bool(_HEADCOUNT.search(sentence[: figure.start]))
 
 
+def _asked_printed(asked: list[Figure], figure: Figure, item: str, figures: list[Figure]) -> float:
+    """Share of the question's own figures ("每千瓦时0.8元至1元之间的占多少") printed in the
+    candidate's list item beside it: the one item the question names by its numbers (a figure the
+    items share, "这23户重点企业…", is no item's own)."""
+    named = [a for a in asked if a.kind != "date" and not (a.unit == "年" and 1900 <= a.value <= 2100)]
+    if not named:
+        return 0.0
+    beside = [f for f in figures if f is not figure and f.text in item]
+    return sum(any(f.value == a.value for f in beside) for a in named) / len(named)
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(jieba.lcut(text))
+
+
+def _pieces_printed(term: str, scope: str) -> float:
+    """Credit for a longer word the scope prints in two-character pieces: 0.4 when the pieces hold
+    every character ("签约的资金" for 签约资金); half that for a part alone ("工业" for 轻工业, "产量"
+    for 粮食产量), which may name a wider thing."""
+    covered: set[int] = set()
+    for i in range(len(term) - 1):
+        if term[i: i + 2] in scope:
+            covered |= {i, i + 1}
+    return 0.0 if not covered else 0.4 if len(covered) == len(term) else 0.2
+
+
 def _before_figure(character: str, text: str) -> bool:
     """A one-character word stands for a longer one only right before a figure ("增18.1%"); elsewhere
     it is part of other words (减免, 增收)."""
@@ -373,9 +441,23 @@ _PARALLEL_ITEM = re.compile(r"([\u4e00-\u9fff]{1,8})[近约超逾]?\d")
 
 def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:
     """The clause holding the figure; for "…分别增长10.82%和26.43%" the clause it refers back to."""
+    opened = sentence.rfind("（", 0, figure.start)
+    if opened > sentence.rfind("）", 0, figure.start):  # "56%（考虑经济衰退的影响，则为46%）": the aside is its own clause
+        closed = sentence.find("）", figure.end)
+        return sentence[opened + 1: closed if closed > 0 else len(sentence)]
     index = next((i for i, (s, e) in enumerate(spans) if s <= figure.start < e), 0)
     start, end = spans[index]
     clause = sentence[start:end]
+    # an aside after the figure that gives a figure of its own ("（考虑经济衰退的影响，则为46%）") speaks of
+    # something else; a qualifier ("县（市、区）") and what follows the aside are the figure's own
+    cut = figure.end - start
+    for m in re.finditer("（", clause[cut:]):
+        at = start + cut + m.start()
+        closed = sentence.find("）", at)
+        aside = sentence[at: closed if closed > 0 else len(sentence)]
+        if re.search(r"\d", aside):
+            clause = clause[: cut + m.start()] + clause[cut + m.start() + len(aside) + 1:]
+            break
     if "分别" in clause:
         mine = [f for f in figures if start <= f.start < end]
         if len(mine) > 1 and figure in mine:

@@ -80,6 +80,21 @@ def chinese_to_number(text: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
+_ORDINAL = re.compile(rf"第(?P<num>\d+|[{CN_NUMERAL}]+)(?P<unit>位|名|号|大|次|届|批|期|轮|个|季度)?")
+
+
+def find_ordinals(text: str) -> list[Figure]:
+    """Ranks and serial numbers as printed ("第八名", "第５９号", "第三"): answers to 第几, never
+    amounts (find_figures leaves them out)."""
+    out = []
+    for m in _ORDINAL.finditer(text):
+        num = m.group("num")
+        value = float(num) if num.isdigit() else chinese_to_number(num)
+        if value is not None:
+            out.append(Figure(m.group(0), value, m.group("unit") or "", "ordinal", "", m.start(), m.end()))
+    return out
+
+
 def find_figures(text: str, *, bare_numerals: bool = False) -> list[Figure]:
     """Every figure in `text`, in order: dates, amounts, counts and measures.
 

@@ -57,7 +57,8 @@ def read_flanks(question: Question, sentence: str, figure: Figure, figures: list
     return FlankEvidence(
         words=coverage(question.focus, beside),
         counts_asked=bool(head) and (head in beside or any(alt in beside for alt in alternatives(head))),
-        range_start=is_range_start(left, right) and not _ASKS_BEFORE.search(question.text),
+        range_start=is_range_start(left, right) and not _ASKS_BEFORE.search(question.text)
+        and not _asked_time_beside(question, left),
         asks_change=bool(ASKS_CHANGE.search(question.text)),
         is_change=bool(_CHANGE_WORD.search(_CLAUSE_STOP.split(sentence[: figure.start])[-1][-12:])),
         year_here=bool(asked and printed & asked),
@@ -83,6 +84,14 @@ def flanks(sentence: str, figure: Figure, figures: list[Figure]) -> tuple[str, s
     if re.match(r"、[近约超逾]?\d", sentence[figure.end + len(right):]):
         left = ""
     return left, right
+
+
+_POINT_OF_TIME = re.compile(r"年初|年末|年底|年中|月初|月末|月底|上半年|下半年|[一二三四1-4]季度")
+
+
+def _asked_time_beside(question: Question, left: str) -> bool:
+    """"由年初的530多家增加到年末的750多家", asked 年初有多少: the start is the time asked."""
+    return any(t in left for t in _POINT_OF_TIME.findall(question.text))
 
 
 def is_range_start(left: str, right: str) -> bool:
@@ -185,16 +194,25 @@ def respective_fit(question: Question, sentence: str, figure: Figure, figures: l
         stops = [s.end() for s in _CLAUSE_STOP.finditer(sentence[: m.start()])]
         start = stops[-1] if stops else 0
         lead = sentence[start: m.start()]
-        if not lead.strip() and stops:  # "村集体和农民人均纯收入为23万元和2800元，分别增长15%和12.3%"
-            begin = stops[-2] if len(stops) > 1 else 0
-            first = next((f.start for f in figures if f.kind != "date" and begin <= f.start < stops[-1]), None)
-            lead = sentence[begin: first] if first is not None else ""
-        subjects = [t for t in re.split(r"[和、及与]", lead) if t]
         stop = re.search(r"[，,；;。]", sentence[m.end():])
         end = m.end() + stop.start() if stop else len(sentence)
         mine = [f for f in figures if f.kind != "date" and m.end() <= f.start < end]
+        listed: list[str] = []
+        if not lead.strip() and stops:  # "村集体和农民人均纯收入为23万元和2800元，分别增长15%和12.3%"
+            begin = stops[-2] if len(stops) > 1 else 0
+            before = [f for f in figures if f.kind != "date" and begin <= f.start < stops[-1]]
+            lead = sentence[begin: before[0].start] if before else ""
+            # "实现销售收入179亿元、利税16.2亿元，分别增长…": each amount printed with its own name
+            if len(before) == len(mine) >= 2 and all(re.search(r"[、，,；;]", sentence[a.end: b.start])
+                                                     for a, b in zip(before, before[1:])):
+                listed = _items_before(sentence[: stops[-1]], figures, len(mine))
+        subjects = listed or [t for t in re.split(r"[和、及与]", lead) if t]
         if len(subjects) < len(mine) and not sentence[start: m.start()].strip():
             subjects = _items_before(sentence[:start], figures, len(mine)) or subjects
+        # "…分别占到乡、村和农村人口总数的65%、71.8%和83.8%": the list after 分别 names each figure too
+        after = [t for t in re.split(r"[和、及与]", sentence[m.end(): mine[0].start]) if t] if mine else []
+        if len(after) == len(mine) >= 2:
+            subjects = [f"{a}{b}" for a, b in zip(subjects, after)] if len(subjects) == len(after) else after
         if figure in mine and len(mine) == len(subjects) >= 2:
             k = mine.index(figure)
             # the article's topic ("青石县…" in its title) leads the first subject but is every item's
@@ -269,11 +287,16 @@ def _month(text: str) -> int:
     return int(text) if text.isdigit() else _CN_MONTH.get(text, 0)
 
 
+_COMPARED_SPAN = re.compile(r"(?:比|较|超过|高于|低于|相当于)(?:(?:19|20)\d{2}年|上年|去年|前年)?$")
+
+
 def periods(text: str) -> list[tuple[int, int]]:
     """The spans of a year a text names, in order: 全年 (1, 12), 上半年 (1, 6), 一季度 (1, 3),
     前11个月 and 1—11月 and 截至11月末 (1, 11). "同期" compares, so "上年同期" names none."""
     found = []
     for m in _PERIOD.finditer(text):
+        if _COMPARED_SPAN.search(text[max(0, m.start() - 10): m.start()]):
+            continue  # "超过1996年全年…8.65%": the span compared with, not the figure's own
         if m.group("whole"):
             found.append((1, 12))
         elif m.group("half"):

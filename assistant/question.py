@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from .gazetteer import admin_divisions, short_name
 from .schema import Figure
 from .text import Tokenizer, normalise
 
-FIGURE_KINDS = {"growth", "money", "people", "count", "percent", "date", "duration", "measure", "number"}
+FIGURE_KINDS = {"growth", "money", "people", "count", "percent", "date", "duration", "measure", "number", "ordinal"}
 # A quantity whose name says what it is measured in: "新开工面积多少" is not answered by 3200亿元.
 DIMENSIONS = {
     "area": (re.compile(r"面积|占地|用地"), frozenset({"平方公里", "平方米", "亩", "公顷"})),
@@ -24,8 +25,12 @@ DIMENSIONS = {
 
 # "哪几个", "哪些", "哪四个": the question asks for several names
 WHICH_SEVERAL = r"哪(?:些|[几一二三四五六七八九十两]+个?)"
+# money read from what the quantity is about, not from how it is asked (Question.kind_from_topic)
+_MONEY_TOPIC = r"资金|金额|投资|投入|收入|增收|营收|销售额|利润|税收|贷款|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|费用|花了"
 # Checked in order: the first pattern that matches decides the kind of answer.
 _ASKS: list[tuple[str, str]] = [
+    # "位居世界第几", "第几号文件": a rank or serial number, printed as 第X
+    ("ordinal", r"第几"),
     # "哪几个区县", "哪四个县": which places, not how many
     ("place", rf"(?:{WHICH_SEVERAL}|哪个)(?:区县|县市|县|市|区|村|乡|镇|地区|省)(?![长委])"),
     # a share or a rate: 比重, 份额, 几成, 占…多少, and any …率 (合格率, 普及率, 增长率)
@@ -33,28 +38,31 @@ _ASKS: list[tuple[str, str]] = [
     ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)"),
     ("date", r"什么时候|何时|哪[一几]?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
     ("duration", r"多少年(?!来)|几年(?!来)|多久|多长时间|多少天|几天|多少个月|几个月"),  # 几年来: over the years
-    ("people", r"(多少|几)(个)?(人次|人|名|位)|人数"),
+    # "报名人数是多少", not "报名人数是从多少个报名点汇总的": 人数 counts people when it is what is asked
+    ("people", r"(多少|几)(个)?[十百千万亿]*(人次|人|名|位)|人数[^，。？多几]{0,4}(?:多少|几)(?!个)|人数[？?]?$"),
     ("measure", r"多高|多长|多远|多重|(多少|几)(公里|千米|米|厘米|吨|公斤|亩|级|平方米|千瓦)"),
     ("count", r"(多少|几)(个|家|项|场次|场|次|所|户|条|种|批|份|件|套|台|辆|座|间|支|届|期|篇|处|类|罐|大)"),
     ("money", r"多少钱|多少元|(多少|几)(万|亿)元?"),
     ("person", r"谁|哪位|什么人|名字|姓名|哪个人|哪些人"),
     ("place", r"哪里|哪儿|在哪|什么地方|哪个(县|市|区|村|乡|镇|地区|省)|何地|何处|去了?哪"),
     ("organisation", r"哪家|哪所|哪个单位|什么单位|哪些单位|什么机构|哪个机构|什么公司|哪些(企业|高校|医院|学校)|哪个医院|哪所大学|什么组织|哪些机构"),
-    ("money", r"资金|金额|投资|投入|收入|增收|营收|销售额|利润|税收|贷款|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|费用|花了"),
-    ("number", r"多少|几|数量|规模|数额"),
+    ("money", _MONEY_TOPIC),
+    ("number", r"多少|几|多大|数量|规模|数额"),
 ]
 _ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度)|谁")
 _ENTITY_KINDS = {"person", "place", "organisation"}
 _QUESTION_WORDS = re.compile(
-    rf"{WHICH_SEVERAL}|多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
+    rf"第几|百分之几|百分之多少|{WHICH_SEVERAL}|多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
     r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
 )
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
-_ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)")
-_ATTRIBUTION = re.compile(r"据[^，,。？?]{1,24}?(?:公布|统计|调查|测算|介绍|报道|透露|显示|预测|估计|分析)(?:的数字|的数据|的结果)?[，,]?")
+_ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)"
+                             r"|(?<=[对自])([^\W\d_])(?=(?:加工)?(?:出口|进口|贸易|投资))")
+_ATTRIBUTION = re.compile(r"据[^，,。？?]{1,24}?(?:公布|统计|调查|测算|介绍|报道|透露|显示|预测|估计|分析)(?:的数字|的数据|的结果)?[，,]?"
+                          r"|^[^，,。？?]{2,24}?(?:报告|公布|调查|测算|透露|显示|预测|估计)(?:的数字|的数据|的结果)?[，,]")
 _MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱")
 # One-character abbreviations that are also everyday words (新, 青, 云 …) never stand alone for a place.
-_EVERYDAY_ALIASES = set("新青宁云贵甘吉黑台港澳京津川秦蒙藏")
+_EVERYDAY_ALIASES = set("新青宁云贵甘吉黑台港澳京津川秦蒙藏美日韩英法德俄")
 
 
 @dataclass
@@ -63,6 +71,9 @@ class Places:
 
     aliases: dict[str, str]  # alias or full name → canonical name
     parent: dict[str, str]
+    # the country whose provinces the alias table lists: a text naming it speaks of the whole
+    country: str = ""
+    provinces: frozenset[str] = frozenset()
     _automaton: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -70,7 +81,7 @@ class Places:
         path = path or Path(__file__).with_name("data") / "places.toml"
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         aliases: dict[str, str] = {}
-        for name, short in data.get("aliases", {}).items():
+        for name, short in [*data.get("aliases", {}).items(), *data.get("countries", {}).items()]:
             aliases[name] = name
             for alias in short:
                 aliases[alias] = name
@@ -81,23 +92,36 @@ class Places:
             more_aliases, more_parents = admin_divisions(aliases)
             aliases = {**more_aliases, **aliases}
             parent = {**more_parents, **parent}
-        return cls(aliases, parent)
+        provinces = frozenset(name for name, short in data.get("aliases", {}).items() if short)
+        return cls(aliases, parent, data.get("country", ""), provinces)
+
+    def in_country(self, place: str) -> bool:
+        """岳阳 lies in the country (its top region is a province), 日本 does not."""
+        return self.lineage(place)[-1] in self.provinces
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical) of each full place name in `text`. 安阳县 is the county, not also
+        the city 安阳 its name begins with: a name inside a longer one found at the same place is
+        not a place of its own."""
+        matches = sorted(((end - len(name) + 1, end + 1, canonical) for end, (name, canonical) in self._matcher().iter(text)),
+                         key=lambda span: (span[0], -span[1]))
+        found, reach = [], -1
+        for start, end, canonical in matches:
+            if end > reach:
+                found.append((start, end, canonical))
+                reach = end
+        if found:  # "复合肥" holds 合肥: a name inside a longer word is no name there
+            words = _word_spans(text)
+            found = [span for span in found
+                     if not any(a < span[0] and span[1] <= b for a, b in words)]
+        return found
 
     def find(self, text: str) -> list[str]:
         """Canonical places named in `text`: full names anywhere, one-character aliases
         (湘, 鄂, 皖) only where Chinese uses them as places (在鄂, 赴皖, 湘籍)."""
-        spans = sorted(((end - len(name) + 1, end + 1, canonical) for end, (name, canonical) in self._matcher().iter(text)),
-                       key=lambda span: (span[0], -span[1]))
-        # 安阳县 is the county, not also the city 安阳 its name begins with: a name inside a longer one
-        # found at the same place is not a place of its own
-        found, reach = [], -1
-        for start, end, canonical in spans:
-            if end > reach:
-                found.append((start, canonical))
-                reach = end
-        found = [c for _, c in sorted(found)]
+        found = [c for _, _, c in self.spans(text)]
         for m in _ONE_CHAR_PLACE.finditer(text):
-            alias = m.group(1) or m.group(2)
+            alias = m.group(1) or m.group(2) or m.group(3)
             if alias in self.aliases and alias != "藏":
                 found.append(self.aliases[alias])
         return list(dict.fromkeys(found))
@@ -177,11 +201,19 @@ class Question:
     years: list[str] = field(default_factory=list)  # "2025" when the question pins a year
     ordinals: list[str] = field(default_factory=list)  # "第二次": the text must say the same one
     dimension: str = ""  # area | length | speed, when the quantity asked is one (DIMENSIONS)
+    # money read from what the quantity is about (投资, 收入), not from how it is asked (多少元):
+    # "投资项目多少" or "收入增加的户数" may still want another kind, so the kind only weighs
+    kind_from_topic: bool = False
     vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it
 
     @property
     def wants_figure(self) -> bool:
         return self.asks in FIGURE_KINDS
+
+    @property
+    def answer_kind(self) -> str:
+        """The kind of figure that may answer: money read from the topic admits a count or a measure too."""
+        return "money_by_topic" if self.kind_from_topic else self.asks
 
     def measures(self, figure: Figure) -> bool:
         """The figure is in a unit of the dimension asked (any figure when none is)."""
@@ -190,7 +222,8 @@ class Question:
 
 def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     text = _arabic_counts(normalise(text).strip())
-    asks = next((kind for kind, pattern in _ASKS if re.search(pattern, text)), "fact")
+    matched = next(((kind, pattern) for kind, pattern in _ASKS if re.search(pattern, text)), ("fact", ""))
+    asks, kind_from_topic = matched[0], matched[1] == _MONEY_TOPIC
     if asks in FIGURE_KINDS and asks != "date" and _ASKS_WHICH.search(text) and not re.search(r"多少|几", text):
         # "哪个农场创造了最高劳动生产率？" names a farm: the rate is what it did, not what is asked
         asks = next((kind for kind, pattern in _ASKS if kind in _ENTITY_KINDS and re.search(pattern, text)), "fact")
@@ -203,7 +236,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     if unit == "个百分点":
         unit = "%"  # a difference of percentages is printed from two "%" figures
     if asks == "number" and _MONEY_WORDS.search(text):
-        asks = "money"
+        asks, kind_from_topic = "money", True
     found_places = places.find_in_question(text, words)
     # 淮阴市 (a city of 1998, a district today): a place by its name, though no table lists it
     found_places += [w for w in _named_places(text) if not any(w in p or p in w for p in found_places)]
@@ -211,9 +244,16 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     focus = []
     # "据世界旅游组织公布，…": who reported the figure, named once in the article, not what it measures
     asked_about = _ATTRIBUTION.sub("，", text)
-    for w in tokenizer.terms(_QUESTION_WORDS.sub("，", asked_about)):
+    asked_about = _QUESTION_WORDS.sub("，", asked_about)
+    named_at = places.spans(asked_about)
+    at = 0
+    for w in tokenizer.terms(asked_about):
+        start = asked_about.find(w, at)
+        at = start + len(w) if start >= 0 else at
         if w in place_words or any(w == p or w in (p + "省", p + "市", p + "县", p + "区") for p in found_places):
             continue
+        if start >= 0 and _cuts_a_place(start, start + len(w), named_at):
+            continue  # "山西晋城市" cut as 山西晋/城市: pieces of place names, not what is asked
         if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS or w[1:] in UNIT_KINDS and w[0] in "十百千万亿":
             continue
         focus.append(w)
@@ -225,7 +265,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
         dimension = next((name for name, (pattern, _) in DIMENSIONS.items() if pattern.search(text)), "")
         asks = "measure" if dimension else asks
     return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals,
-                    dimension=dimension)
+                    dimension=dimension, kind_from_topic=kind_from_topic and asks == "money")
 
 
 _PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}[省市县区州]$")
@@ -250,11 +290,27 @@ def _inside_word(words: list[str], at: int, unit: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)
+def _word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    import jieba
+
+    return tuple((start, end) for word, start, end in jieba.tokenize(text) if len(word) >= 3)
+
+
+def _cuts_a_place(start: int, end: int, named_at: list[tuple[int, int, str]]) -> bool:
+    """The word lies inside a place name, or runs across one's edge (a word that holds a whole
+    name, 中国银行, is a name of its own)."""
+    return any(start < b and a < end and not (start <= a and b <= end) for a, b, _ in named_at)
+
+
 def _arabic_counts(text: str) -> str:
     """三年 → 3年, 两万 → 20000: questions spell numbers out, newspapers print digits."""
     def to_digits(m: re.Match) -> str:
+        if re.fullmatch("[百千万亿]+", m.group(0)):
+            return m.group(0)  # 千户企业, 百亿元: a round size as print says it, not a count
         value = chinese_to_number(m.group(0))
-        return m.group(0) if value is None else f"{value:g}"
+        return m.group(0) if value is None else f"{value:.0f}" if value.is_integer() else f"{value:g}"
 
-    return re.sub(rf"(?<![第哪几{CN_NUMERAL}])[{CN_NUMERAL}]+(?=[年个名人家项场次所户条种批亿万元])", to_digits, text)
+    text = text.replace("上一年", "上年")  # as print says it: "比上年增长"
+    return re.sub(rf"(?<![第哪几上下同这那每{CN_NUMERAL}])[{CN_NUMERAL}]+(?=[年个名人家项场次所户条种批亿万元])", to_digits, text)
 

@@ -61,7 +61,7 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
             figures = find_figures(plain)
             for figure in figures:
                 # the rule reader's hard rules (another year, span, place…) hold here too
-                if not answers_kind(question.asks, figure, plain, COMPATIBLE) \
+                if not answers_kind(question.answer_kind, figure, plain, COMPATIBLE) \
                         or extractor.ruled_out(question, plain, figure, paragraph, asked):
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)

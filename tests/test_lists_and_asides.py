@@ -1,0 +1,161 @@
+"""How print lays figures out, read as a reader of the paper would: "轻、重工业分别增长11.5%、10.4%"
+names 轻工业; "其中出口749亿美元" and the parts after "；" belong to the sentence before them; the list
+after 分别 names each figure ("分别占到乡、村和农村人口总数的65%、71.8%和83.8%"); a question's own
+numbers pick the item that prints them; "年初的530多家" answers for 年初 though it starts a change; an
+aside in brackets is another figure's; "复合肥" does not name 合肥, "对美出口" names 美国, and a
+sentence on 中国 is no rival to a question on 黑龙江; 第几 is answered by a rank; a level printed
+without a change does not answer "比上年增长了多少"; and a page of a 1998 issue that prints no year
+speaks of 1998."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chat import Assistant
+from assistant.config import Settings
+from assistant.extract import clause_around
+from assistant.figures import find_figures, find_ordinals
+from assistant.flanks import periods
+from assistant.question import Places, analyse
+from assistant.text import Tokenizer, clauses, share_heads
+
+from .conftest import write
+
+PAGE = """## 全国工业经济形势
+
+据国家统计局今天发表的工业经济形势报告，１９９７年我国工业比上年增长１０．９％。
+
+１９９７年全国乡及乡以上工业完成工业增加值２０４７６亿元。轻、重工业分别比上年增长了１１．５％、１０．４％。
+
+## 外贸进出口
+
+１９９７年，外商投资企业进出口保持快速增长势头，全年进出口１５２６．２亿美元，增长１１．３％。其中出口７４９亿美元，增长２１．７％；进口７７７．２亿美元，增长２．８％。
+
+## 晋城奔小康
+
+经过６年拼搏，８０个乡镇、１７５０个村和１５５万农村人口达到小康水平，分别占到乡、村和农村人口总数的６５％、７１．８％和８３．８％。
+
+## 安徽农电
+
+据统计，目前全省农户照明电价每千瓦时０．７元以下占１６．４％，０．７元至０．８元占４４．２％，０．８元至１元占２４．４％，１元以上占１５％。
+
+## 股市扩容
+
+上市公司数量由年初的５３０多家增加到年末的７５０多家，股票市值逾１６４００亿元。
+
+## 货币贬值的影响
+
+据国际货币基金组织测算，东南亚国家汇率贬值在长期内（一年以后）会使出口增长５６％（考虑经济衰退的影响，则为４６％）。
+
+## 开发土地面积下降
+
+去年完成开发土地面积下降幅度较大，其中北京为３３．４万平方米，下降７１．４％；广东为６３０万平方米，下降３８．２％。
+
+## 湖南备耕
+
+目前，全省农资部门已调进尿素４１万吨、磷肥３０万吨、钾肥４０．６万吨、复合肥１６万吨、农膜４７００吨。
+
+## 北大荒垦区
+
+全国农垦系统中，北大荒的机械化程度最高。垦区每年划拨１５００万元科研经费，专事农业新技术研究开发。
+
+## 中美贸易
+
+１９９７年，我国对美国进出口总值达４８９．９亿美元。加工贸易项下我方顺差１８４亿美元。
+
+## 商品质量抽查
+
+春节前夕，内贸部等部门对９类商品进行了质量抽查。各单项商品抽查合格率分别为：碳酸饮料９２％，电水壶３５％，茉莉花茶１８％。
+
+## 造船业
+
+我国造船业连续４年位居世界第三。
+"""
+ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Assistant:
+    root: Path = tmp_path_factory.mktemp("lists")
+    write(root / "corpus" / "rmrb.md", PAGE)
+    write(root / "corpus" / "rmrb.toml", ISSUE)
+    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("1997年全国轻工业比上年增长了多少？", "11.5%"),  # 轻、重工业: not the whole industry's 10.9%
+    ("1997年外商投资企业的出口额是多少？", "749亿美元"),  # 其中出口: of the sentence before; not 进出口
+    ("达到小康水平的农村人口占农村人口总数的比重是多少？", "83.8%"),  # the list after 分别
+    ("安徽农户照明电价在每千瓦时0.8元至1元之间的占多大比例？", "24.4%"),  # the item printing 0.8 and 1
+    ("上市公司年初有多少家？", "530多家"),  # the start of a change, asked by its time
+    ("1997年广东完成的开发土地面积有多大？", "630万平方米"),  # 多大 asks a measure; the part after "；"
+    ("湖南全省农资部门调进了多少磷肥？", "30万吨"),  # 复合肥 names no 合肥, a rival of 湖南
+    ("黑龙江垦区每年拿出多少钱搞农业新技术研究？", "1500万元"),  # 全国 or 中国 is no rival of 黑龙江
+    ("1998年春节前抽查的商品里茉莉花茶合格率有多少？", "18%"),  # a 1998 page that prints no year
+    ("我国造船业位居世界第几？", "第三"),  # a rank
+])
+def test_figures_laid_out_in_lists_and_asides(assistant, question, figure):
+    answer = assistant.ask(question)
+    assert answer.text.startswith(f"答：{figure}。"), answer.text
+
+
+def test_a_level_printed_without_its_change_is_no_answer_to_how_much_it_grew(assistant):
+    # only the surplus (a level) is printed; the rise of 一般贸易 is not
+    assert assistant.ask("1997年我国对美国的一般贸易额比上年增长了多少亿美元？").refused
+
+
+def test_shared_heads_are_spelled_out():
+    assert share_heads("轻、重工业分别增长") == "轻工业、重工业分别增长"
+    assert share_heads("农、林、牧、渔业") == "农业、林业、牧业、渔业"
+    assert share_heads("进、出口总额") == "进口、出口总额"
+    assert share_heads("农膜4700吨、农药1.8万吨") == "农膜4700吨、农药1.8万吨"  # a unit is no list word
+    assert share_heads("美、日两国") == "美、日两国"
+
+
+def test_ranks_are_figures_only_when_a_rank_is_asked():
+    assert [f.text for f in find_ordinals("排名由前年的第九名上升到去年的第八名")] == ["第九名", "第八名"]
+    assert not find_figures("位居世界第三")
+    tokenizer, places = Tokenizer(), Places.load()
+    assert analyse("我国造船业位居世界第几？", tokenizer, places).asks == "ordinal"
+
+
+def test_place_names_inside_words_and_trade_partners():
+    places = Places.load()
+    assert places.find("复合肥16万吨") == []
+    assert places.find("对美加工贸易出口234亿美元") == ["美国"]
+    assert places.find("山西晋城市达到小康水平") == ["山西", "晋城市"]
+    assert places.in_country("黑龙江") and not places.in_country("日本")
+
+
+def test_question_reading():
+    tokenizer, places = Tokenizer(), Places.load()
+    jincheng = analyse("山西晋城市达到小康水平的农村人口占多大比重？", tokenizer, places)
+    assert not any("晋" in w or w == "城市" for w in jincheng.focus)  # pieces of a place name
+    assert analyse("硕士生报名人数是从多少个报名点汇总的？", tokenizer, places).asks == "count"
+    assert analyse("报名人数比计划招收人数多出多少万人？", tokenizer, places).asks == "people"
+    assert analyse("广东开发土地面积有多大？", tokenizer, places).dimension == "area"
+    thousand = analyse("千户企业销售收入过百亿元的占多少？", tokenizer, places)
+    assert "百亿元" in thousand.focus and "1e+10" not in thousand.text
+    topic = analyse("1997年乡镇企业投资多少？", tokenizer, places)
+    assert topic.asks == "money" and topic.kind_from_topic
+    assert not analyse("1997年乡镇企业投资多少亿元？", tokenizer, places).kind_from_topic
+
+
+def test_an_aside_in_brackets_is_its_own_clause():
+    sentence = "在长期内（一年以后）会使出口增长56%（考虑经济衰退的影响，则为46%）。"
+    figures = find_figures(sentence)
+    long_run, recession = figures
+    assert "经济衰退" not in clause_around(sentence, long_run, clauses(sentence), figures)
+    assert "经济衰退" in clause_around(sentence, recession, clauses(sentence), figures)
+    qualified = "全国又有400个县（市、区）（含其他县级行政区划单位36个）达到“两基”要求"
+    counties = find_figures(qualified)[0]
+    assert clause_around(qualified, counties, clauses(qualified), find_figures(qualified)) == \
+        "全国又有400个县（市、区）达到“两基”要求"  # a qualifier stays, the aside with its own figure goes
+
+
+def test_spans_and_clauses():
+    assert periods("截至11月底来华人数同比增长12.33%，超过1996年全年入境人数") == [(1, 11)]
+    sentence = "各单项商品抽查合格率分别为：碳酸饮料92%，茉莉花茶18%"
+    assert sentence[slice(*clauses(sentence)[1])] == "碳酸饮料92%"  # the header is no item's

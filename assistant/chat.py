@@ -140,7 +140,7 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     if ends_with_ne and not current.places:
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
     if ends_with_ne:  # 那安徽的就业人数呢？ 从美国进口呢？ (of the same time as before)
-        time = "" if _TIME_IN.search(core) else "".join(m.group(0) for m in _TIME_IN.finditer(previous.text))
+        time = "" if _TIME_IN.search(core) else "".join(_times_asked(previous.text))
         return f"{time}{core}{'是多少' if previous.wants_figure else ''}？"
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
@@ -154,8 +154,13 @@ def in_context(text: str, previous: Question | None, current: Question) -> str:
     core = _LEAD.sub("", text.strip())
     if previous is None or current.places or len(core) > _SHORT_FOLLOWUP or _TIME_IN.search(core):
         return text
-    context = "".join(m.group(0) for m in _TIME_IN.finditer(previous.text)) + "".join(_subject_of(previous, core))
+    context = "".join(_times_asked(previous.text)) + "".join(_subject_of(previous, core))
     return context + _PRONOUN.sub("", core) if context else text
+
+
+def _times_asked(text: str) -> list[str]:
+    """The times a question asks about: "比1996年增长" measures from 1996, it does not ask of it."""
+    return [m.group(0) for m in _TIME_IN.finditer(text) if text[m.start() - 1: m.start()] not in ("比", "较", "从", "于")]
 
 
 def _swap_time(previous: Question, time: str) -> str:
@@ -203,7 +208,7 @@ def _same_subject(previous: Question, core: str) -> str:
     """财政收入呢？ after "1997年淮阴市国内生产总值是多少？": the new thing asked of the same time and
     subject (the places and organisations jieba names, known to the gazetteer or not), and asked the
     same way (占多少 stays a share)."""
-    time = "".join(m.group(0) for m in _TIME_IN.finditer(previous.text) if m.group(0) not in core)
+    time = "".join(t for t in _times_asked(previous.text) if t not in core)
     ask = "占多少" if _SHARE.search(previous.text) else "是多少"
     return f"{time}{''.join(_subject_of(previous, core))}{core}{ask}？"
 

@@ -29,7 +29,6 @@ from .flanks import (
     issue_year,
     of_a_group,
     over_several_years,
-    periods,
     points_for_a_level,
     rate_for_an_amount,
     read_flanks,
@@ -56,6 +55,8 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
     "ordinal": {"ordinal"},
 }
 _SAME_UNIT = {"名": "人", "位": "人"}
+# a compound of a pair (进出口 = 进口 + 出口) names the pair: a word printed only inside it is not printed
+_COORDINATED = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
 # "出口额", "产量", "产值": the amount of what the stem names, which print may give by the stem alone
 _AMOUNT_SUFFIX = set("额量值")
 _ANAPHOR = re.compile(r"(?:其中|其|这些|这部分|该)(?![他它实次])")
@@ -119,6 +120,8 @@ class Extractor:
             best = 0.0
             alternatives = self.synonyms.of(term)
             for scope, credit in scopes:
+                if term in _COORDINATED:
+                    scope = scope.replace(_COORDINATED[term], "□")
                 if term in scope:
                     best = max(best, credit)
                 elif any(alt in scope if len(alt) > 1 else _before_figure(alt, scope) for alt in alternatives):
@@ -200,7 +203,7 @@ class Extractor:
                 or restates_question(figure, asked)
                 or another_year(question, sentence, figure, issue_year(paragraph),
                                 self._lead(paragraph, sentence) if asked_years(question, issue_year(paragraph)) else "")
-                or bool(periods(question.text)) and another_period(question, sentence, figure, self._lead(paragraph, sentence))
+                or another_period(question, sentence, figure, self._lead(paragraph, sentence))
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure))

@@ -353,11 +353,16 @@ def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:
     return False
 
 
+_FINER_TIME = re.compile(r"月|季度|半年|年底|年末|年初|春运|春节|元旦|期间|以来")
+
+
 def another_period(question: Question, sentence: str, figure: Figure, lead: str = "") -> bool:
     """As `another_year`, for spans of a year: asked for the whole year (or the first half), a
     figure printed under "1—11月" is another span's, unless the span asked is printed there too.
     `lead`: the paragraph before the sentence ("截至11月末，…；实现利润总额720.7亿元" is one list)."""
     asked = set(periods(question.text))
+    if not asked and re.search(r"(?:19|20)\d{2}年", question.text) and not _FINER_TIME.search(question.text):
+        asked = {(1, 12)}  # "1997年…是多少" asks the year's: "截至11月末" gives part of it
     if not asked or asked & set(periods(sentence)):
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]

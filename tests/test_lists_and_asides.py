@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
+from assistant.chat import Assistant, in_context
 from assistant.config import Settings
 from assistant.extract import clause_around
 from assistant.figures import find_figures, find_ordinals
@@ -32,6 +32,10 @@ PAGE = """## 全国工业经济形势
 ## 外贸进出口
 
 １９９７年，外商投资企业进出口保持快速增长势头，全年进出口１５２６．２亿美元，增长１１．３％。其中出口７４９亿美元，增长２１．７％；进口７７７．２亿美元，增长２．８％。
+
+## 千户企业
+
+截至１９９７年１１月末，千户企业实现工业总产值９５８８．２亿元；实现利润总额７２０．７亿元。
 
 ## 晋城奔小康
 
@@ -101,6 +105,12 @@ def test_figures_laid_out_in_lists_and_asides(assistant, question, figure):
     assert answer.text.startswith(f"答：{figure}。"), answer.text
 
 
+def test_a_year_asked_is_not_answered_with_part_of_it(assistant):
+    # "截至1997年11月末" gives eleven months; the question asks the year's
+    assert assistant.ask("1997年千户企业实现利润总额是多少？").refused
+    assert assistant.ask("截至1997年11月末千户企业实现利润总额是多少？").text.startswith("答：720.7亿元。")
+
+
 def test_a_level_printed_without_its_change_is_no_answer_to_how_much_it_grew(assistant):
     # only the surplus (a level) is printed; the rise of 一般贸易 is not
     assert assistant.ask("1997年我国对美国的一般贸易额比上年增长了多少亿美元？").refused
@@ -153,6 +163,13 @@ def test_an_aside_in_brackets_is_its_own_clause():
     counties = find_figures(qualified)[0]
     assert clause_around(qualified, counties, clauses(qualified), find_figures(qualified)) == \
         "全国又有400个县（市、区）达到“两基”要求"  # a qualifier stays, the aside with its own figure goes
+
+
+def test_a_short_followup_is_asked_of_the_year_asked_not_of_the_year_compared_with():
+    tokenizer, places = Tokenizer(), Places.load()
+    previous = analyse("1997年交通银行各项人民币存款余额比1996年增长了多少？", tokenizer, places)
+    followup = "那贷款余额增长了多少？"
+    assert in_context(followup, previous, analyse(followup, tokenizer, places)) == "1997年交通银行贷款余额增长了多少？"
 
 
 def test_spans_and_clauses():

@@ -152,9 +152,11 @@ def in_context(text: str, previous: Question | None, current: Question) -> str:
     """"受益职工有多少？" after a question about 四川省: a short question naming no place or time of
     its own is asked of the place and time the conversation is about ("它的…" of that subject)."""
     core = _LEAD.sub("", text.strip())
-    if previous is None or current.places or len(core) > _SHORT_FOLLOWUP or _TIME_IN.search(core):
+    if previous is None or current.places or len(core) > _SHORT_FOLLOWUP:
         return text
-    context = "".join(_times_asked(previous.text)) + "".join(_subject_of(previous, core))
+    # "那1999年还要压多少？": a time of its own, the subject of the conversation's
+    times = [] if _TIME_IN.search(core) else _times_asked(previous.text)
+    context = "".join(times) + "".join(_subject_of(previous, core))
     return context + _PRONOUN.sub("", core) if context else text
 
 

@@ -258,7 +258,7 @@ _STATES_TOTAL = {"拥有", "共有", "现有", "已有", "达到", "达", "共�
 def counts_an_action(question: Question, sentence: str, figure: Figure) -> bool:
     """The question asks how many there are, and the figure counts what a verb the question does
     not use did to them ("走访43家" for "有多少家")."""
-    if not _ASKS_TOTAL.search(question.text):
+    if not _ASKS_TOTAL.search(question.text) or _says_what_was_done(question.text):
         return False
     lead = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
     if not lead:
@@ -266,6 +266,14 @@ def counts_an_action(question: Question, sentence: str, figure: Figure) -> bool:
     last = jieba.posseg.lcut(lead[-8:])[-1]
     return (last.flag == "v" and len(last.word) >= 2 and last.word not in _STATES_TOTAL
             and last.word not in question.text)
+
+
+@lru_cache(maxsize=4096)
+def _says_what_was_done(question: str) -> bool:
+    """"获准搬到香港落户的内地居民有多少": the question names an action of its own, in its own
+    words, so a figure after another verb may be the same action put otherwise."""
+    return any(w.flag == "v" and len(w.word) >= 2 and w.word not in _STATES_TOTAL
+               for w in jieba.posseg.lcut(question))
 
 
 # Statistics news prints the same quantity for several spans of one year: "1—11月…720.7亿元" is
@@ -316,7 +324,7 @@ def periods(text: str) -> list[tuple[int, int]]:
 
 
 # "3年内，垦区累计投入…31.2亿元": a sum over several years does not answer for one of them
-_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中)|以来|累计|期间")
+_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中|里)|以来|累计|期间")
 
 
 def over_several_years(question: Question, sentence: str, figure: Figure) -> bool:

@@ -17,7 +17,7 @@ from assistant.chat import Assistant, in_context
 from assistant.config import Settings
 from assistant.extract import clause_around
 from assistant.figures import find_figures, find_ordinals
-from assistant.flanks import periods
+from assistant.flanks import counts_an_action, periods
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
 
@@ -170,6 +170,23 @@ def test_a_short_followup_is_asked_of_the_year_asked_not_of_the_year_compared_wi
     previous = analyse("1997年交通银行各项人民币存款余额比1996年增长了多少？", tokenizer, places)
     followup = "那贷款余额增长了多少？"
     assert in_context(followup, previous, analyse(followup, tokenizer, places)) == "1997年交通银行贷款余额增长了多少？"
+
+
+def test_a_followup_with_a_time_of_its_own_keeps_the_subject():
+    tokenizer, places = Tokenizer(), Places.load()
+    previous = analyse("上海1998年全年计划压锭多少万锭？", tokenizer, places)
+    followup = "那1999年还要压多少？"
+    assert in_context(followup, previous, analyse(followup, tokenizer, places)) == "上海1999年还要压多少？"
+
+
+def test_a_question_that_names_its_own_action_may_put_it_otherwise():
+    tokenizer, places = Tokenizer(), Places.load()
+    sentence = "全国公安出入境管理部门根据限额批准内地居民赴香港定居近5万人"
+    settled = find_figures(sentence)[0]
+    asked = analyse("获准搬到香港落户的内地居民有多少？", tokenizer, places)
+    assert not counts_an_action(asked, sentence, settled)  # 落户 put as 定居
+    bare = analyse("内地居民有多少？", tokenizer, places)
+    assert counts_an_action(bare, sentence, settled)  # how many there are, not how many settled
 
 
 def test_spans_and_clauses():

@@ -55,6 +55,7 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
     "ordinal": {"ordinal"},
 }
 _SAME_UNIT = {"名": "人", "位": "人"}
+_DATELINE = re.compile(r"(?:本报|新华社|据新华社|中新社)[^，。：:]{0,12}?(?:\d{1,2}|[一二三四五六七八九十]+)月(?:\d{1,2}|[一二三四五六七八九十]+)日(?:讯|电)")
 # a compound of a pair (进出口 = 进口 + 出口) names the pair: a word printed only inside it is not printed
 _COORDINATED = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
 # "出口额", "产量", "产值": the amount of what the stem names, which print may give by the stem alone
@@ -126,7 +127,7 @@ class Extractor:
                     best = max(best, credit)
                 elif any(alt in scope if len(alt) > 1 else _before_figure(alt, scope) for alt in alternatives):
                     best = max(best, 0.9 * credit)  # 拉来 for 引进; 增 for 增长 only as in "增18.1%"
-                elif len(term) >= 3 and term[-1] in _AMOUNT_SUFFIX and term[:-1] in _words(scope):
+                elif len(term) >= 3 and term[-1] in _AMOUNT_SUFFIX and credit >= 0.7 and term[:-1] in _words(scope):
                     best = max(best, 0.9 * credit)  # 出口额 for "其中出口749亿美元", not for its 进出口
                 elif len(term) >= 3 and (pieces := _pieces_printed(term, scope)):
                     best = max(best, pieces * credit)  # 签约的资金 / 签约资金
@@ -319,6 +320,7 @@ class Extractor:
             others = [o for o in question.places if o != asked]
             short = self.places.short_form(asked)
             for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
+                scope = _DATELINE.sub("", scope)  # "本报北京1月20日讯": where it was filed, not whose figures
                 named = [p for p in self.places.find(scope) if (p not in self.home or p == asked)
                          and not any(self.places.covers(o, p) for o in others)
                          and not (p == self.places.country and self.places.in_country(asked))]
@@ -327,6 +329,8 @@ class Extractor:
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
                     return None
             else:
+                if asked in self.places.countries and asked != self.places.country:
+                    return None  # trade with 日本 is not told by a page that never names it
                 fit -= 0.35
         return fit
 

@@ -52,7 +52,7 @@ _ASKS: list[tuple[str, str]] = [
 _ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度)|谁")
 _ENTITY_KINDS = {"person", "place", "organisation"}
 _QUESTION_WORDS = re.compile(
-    rf"第几|百分之几|百分之多少|{WHICH_SEVERAL}|多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
+    rf"(?:排名?在?|位居|位列|名列|居于?|列)?第几(?:名|位)?|百分之几|百分之多少|{WHICH_SEVERAL}|多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
     r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
 )
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
@@ -74,6 +74,7 @@ class Places:
     # the country whose provinces the alias table lists: a text naming it speaks of the whole
     country: str = ""
     provinces: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
     _automaton: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -93,7 +94,7 @@ class Places:
             aliases = {**more_aliases, **aliases}
             parent = {**more_parents, **parent}
         provinces = frozenset(name for name, short in data.get("aliases", {}).items() if short)
-        return cls(aliases, parent, data.get("country", ""), provinces)
+        return cls(aliases, parent, data.get("country", ""), provinces, frozenset(data.get("countries", {})))
 
     def in_country(self, place: str) -> bool:
         """岳阳 lies in the country (its top region is a province), 日本 does not."""

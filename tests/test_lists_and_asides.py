@@ -3,7 +3,9 @@ names 轻工业; "其中出口749亿美元" and the parts after "；" belong to 
 after 分别 names each figure ("分别占到乡、村和农村人口总数的65%、71.8%和83.8%"); a question's own
 numbers pick the item that prints them; "年初的530多家" answers for 年初 though it starts a change; an
 aside in brackets is another figure's; "复合肥" does not name 合肥, "对美出口" names 美国, and a
-sentence on 中国 is no rival to a question on 黑龙江; 第几 is answered by a rank; a level printed
+sentence on 中国 is no rival to a question on 黑龙江, while a page that never names 日本 tells nothing of
+trade with it and "本报北京…讯" says where a report was filed, not whose figures it gives; 第几 is
+answered by a rank; a level printed
 without a change does not answer "比上年增长了多少"; and a page of a 1998 issue that prints no year
 speaks of 1998."""
 
@@ -73,6 +75,14 @@ PAGE = """## 全国工业经济形势
 
 春节前夕，内贸部等部门对９类商品进行了质量抽查。各单项商品抽查合格率分别为：碳酸饮料９２％，电水壶３５％，茉莉花茶１８％。
 
+## 质量抽查结果
+
+本报北京１月２０日讯记者潘岗报道：国内贸易部今天公布的一项抽查结果显示，抽查的商品总合格率为５０．５％。
+
+## 外贸出口
+
+１９９７年，我国外贸出口１８２７亿美元，增长２０．９％。
+
 ## 造船业
 
 我国造船业连续４年位居世界第三。
@@ -103,6 +113,14 @@ def assistant(tmp_path_factory) -> Assistant:
 def test_figures_laid_out_in_lists_and_asides(assistant, question, figure):
     answer = assistant.ask(question)
     assert answer.text.startswith(f"答：{figure}。"), answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "北京市场上商品的合格率是多少？",  # 本报北京…讯 says where the report was filed, not whose rate
+    "1997年我国对日本的出口额是多少？",  # the nation's exports, on a page that never names 日本
+])
+def test_a_place_the_page_does_not_speak_of_gets_no_figure(assistant, question):
+    assert assistant.ask(question).refused
 
 
 def test_a_year_asked_is_not_answered_with_part_of_it(assistant):

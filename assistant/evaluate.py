@@ -81,10 +81,18 @@ def _answer_matches(row: dict, body: str) -> tuple[bool, str]:
         if any(_states(a, direct) for a in accept):
             return True, ""
         return False, "figure not stated"
-    squashed = squash(body)
-    if any(squash(a) in squashed for a in accept):
+    stated = body.split("\n依据", 1)[0]  # the answer's own line, before the sentence it quotes
+    if any(squash(a) in squash(stated) for a in accept):
         return True, ""
-    return False, "answer not found"
+    # an answer that states something of its own ("答：120.74亿美元。" for 第几) is judged on that; one
+    # that answers by quoting ("答：据资料记载，“…”") is judged on the sentence it quotes
+    if _STATES_NOTHING.fullmatch(stated):
+        quoted = any(squash(a) in squash(body) for a in accept)
+        return quoted, "" if quoted else "answer not found"
+    return False, "answer not stated"
+
+
+_STATES_NOTHING = re.compile(r"\s*(?:答[：:])?\s*(?:据资料记载)?[，。\s]*")
 
 
 def _states(expected: str, text: str) -> bool:

@@ -86,6 +86,20 @@ def test_quoted_support_does_not_count_as_the_answer():
     assert not score_row(ROW, result(answer, cited=(PARA,)), set()).correct
 
 
+def test_a_name_or_rank_counts_only_as_stated_unless_the_answer_is_the_quote():
+    rank = {"id": "r", "kind": "followup", "question": "在世界上排第几？", "answer": "第八名", "accept": ["第八名"],
+            "source_quote": "上升到去年的第八名"}
+    quoted = "依据：“排名由前年的第九名上升到去年的第八名。”[1]"
+    assert not score_row(rank, result(f"答：120.74亿美元。\n{quoted}"), set()).correct  # states something else
+    assert score_row(rank, result(f"答：第八名。\n{quoted}"), set()).correct
+    fact = {"id": "f", "kind": "fact", "question": "在哪家医院完成手术？", "answer": "湘雅医院", "accept": ["湘雅医院"],
+            "source_quote": "经中南大学湘雅医院多学科联合救治"}
+    by_quote = "答：据资料记载，\n依据：“经中南大学湘雅医院多学科联合救治，身高“增长”26厘米。”[1]"
+    assert score_row(fact, result(by_quote), set()).correct  # the quoted sentence is the answer
+    named = dict(fact, answer="“雅江1号”", accept=["“雅江1号”"])
+    assert score_row(named, result("答：“雅江1号”。\n依据：“智算中心“雅江1号”投用”[1]"), set()).correct
+
+
 def test_citation_number_fidelity_and_refusals_are_scored():
     scored = score_row(ROW, result("答：1.54万人次。[1]", cited=(PARA,), retrieved=["p2", "p1"]), {"p1"})
     assert scored.cited_right and scored.faithful and scored.gold_rank == 2

@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-import jieba
 import numpy as np
 
 from .figures import find_figures, find_ordinals
@@ -38,7 +36,7 @@ from .flanks import (
 from .index import HybridIndex
 from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
-from .text import clauses, normalise, sentences, share_heads
+from .text import clauses, normalise, segmented, sentences, share_heads
 
 _ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
 COMPATIBLE = {  # what a question asking for one kind of figure may be answered with
@@ -82,6 +80,7 @@ class Candidate:
     coverage: float  # share of the question's focus found around the answer (0..1)
     subject: tuple[str, ...]  # places the sentence speaks of, for telling sources apart
     rank: int  # retrieval rank of its paragraph
+    is_change: bool = False  # printed as a change ("比上年增长12%", flanks.py), not as a level
 
 
 class Extractor:
@@ -127,7 +126,7 @@ class Extractor:
                     best = max(best, credit)
                 elif any(alt in scope if len(alt) > 1 else _before_figure(alt, scope) for alt in alternatives):
                     best = max(best, 0.9 * credit)  # 拉来 for 引进; 增 for 增长 only as in "增18.1%"
-                elif len(term) >= 3 and term[-1] in _AMOUNT_SUFFIX and credit >= 0.7 and term[:-1] in _words(scope):
+                elif len(term) >= 3 and term[-1] in _AMOUNT_SUFFIX and credit >= 0.7 and any(w == term[:-1] for w, _, _ in segmented(scope)):
                     best = max(best, 0.9 * credit)  # 出口额 for "其中出口749亿美元", not for its 进出口
                 elif len(term) >= 3 and (pieces := _pieces_printed(term, scope)):
                     best = max(best, pieces * credit)  # 签约的资金 / 签约资金
@@ -190,8 +189,9 @@ class Extractor:
                 score -= 0.2
             score += ASKED_FIGURES * _asked_printed(asked, figure, item, figures)
             score -= self._breakdown_penalty(question, plain, figure)
-            score += self.flank_score(question, plain, figure, figures, self._heading(hit.paragraph))
-            out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank))
+            beside = self.flanks(question, plain, figure, figures, self._heading(hit.paragraph))
+            score += self.flank_score(beside)
+            out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank, beside.is_change))
         return out
 
     def ruled_out(self, question: Question, sentence: str, figure: Figure, paragraph: Paragraph,
@@ -209,15 +209,11 @@ class Extractor:
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure))
 
-    def level_for_change(self, question: Question, c: Candidate) -> bool:
+    @staticmethod
+    def level_for_change(question: Question, c: Candidate) -> bool:
         """"比上年增长了多少": a level printed without a change is no answer (the arithmetic reads
         levels to compute a change; only the answer itself must be one)."""
-        if question.asks != "growth" or c.figure is None or c.figure.kind == "percent":
-            return False
-        plain = share_heads(normalise(c.sentence))
-        figures = find_figures(plain)
-        mine = next((f for f in figures if f.text == c.figure.text), None)
-        return mine is not None and not self.flanks(question, plain, mine, figures, self._heading(c.paragraph)).is_change
+        return question.asks == "growth" and c.figure is not None and c.figure.kind != "percent" and not c.is_change
 
     @staticmethod
     def _dated(text: str, paragraph: Paragraph) -> list[str]:
@@ -264,9 +260,9 @@ class Extractor:
         return read_flanks(question, sentence, figure, figures, lambda words, text: self.coverage(words, [(text, 1.0)])[0],
                            self.synonyms.of, topic)
 
-    def flank_score(self, question: Question, sentence: str, figure: Figure, figures: list[Figure],
-                    topic: str = "") -> float:
-        e = self.flanks(question, sentence, figure, figures, topic)
+    @staticmethod
+    def flank_score(e: FlankEvidence) -> float:
+        """What the evidence beside a figure is worth to the rule scorer."""
         if e.respective is not None:  # "A和B分别…4%和5%": what sits beside each figure says nothing
             # it tells apart changes when a change is asked, levels when a level is; a change in the
             # list is no answer to "利税是多少" however well its subject fits
@@ -395,11 +391,6 @@ def _asked_printed(asked: list[Figure], figure: Figure, item: str, figures: list
         return 0.0
     beside = [f for f in figures if f is not figure and f.text in item]
     return sum(any(f.value == a.value for f in beside) for a in named) / len(named)
-
-
-@lru_cache(maxsize=16384)
-def _words(text: str) -> frozenset[str]:
-    return frozenset(jieba.lcut(text))
 
 
 def _pieces_printed(term: str, scope: str) -> float:

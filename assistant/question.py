@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .figures import CN_NUMERAL, UNIT_KINDS, chinese_to_number
 from .gazetteer import admin_divisions, short_name
 from .schema import Figure
-from .text import Tokenizer, normalise
+from .text import Tokenizer, normalise, segmented
 
 FIGURE_KINDS = {"growth", "money", "people", "count", "percent", "date", "duration", "measure", "number", "ordinal"}
 # A quantity whose name says what it is measured in: "新开工面积多少" is not answered by 3200亿元.
@@ -112,7 +111,7 @@ class Places:
                 found.append((start, end, canonical))
                 reach = end
         if found:  # "复合肥" holds 合肥: a name inside a longer word is no name there
-            words = _word_spans(text)
+            words = [(a, b) for word, a, b in segmented(text) if len(word) >= 3]
             found = [span for span in found
                      if not any(a < span[0] and span[1] <= b for a, b in words)]
         return found
@@ -291,11 +290,6 @@ def _inside_word(words: list[str], at: int, unit: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=16384)
-def _word_spans(text: str) -> tuple[tuple[int, int], ...]:
-    import jieba
-
-    return tuple((start, end) for word, start, end in jieba.tokenize(text) if len(word) >= 3)
 
 
 def _cuts_a_place(start: int, end: int, named_at: list[tuple[int, int, str]]) -> bool:

@@ -37,6 +37,15 @@ _MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)[·•・](?=\d)")
 _NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
 
 
+@lru_cache(maxsize=16384)
+def segmented(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(word, start, end) of jieba's default cut: one segmentation of a text, however many readings
+    (list heads, place names inside words, word stems) look at it."""
+    import jieba
+
+    return tuple(jieba.tokenize(text))
+
+
 @lru_cache(maxsize=8192)
 def share_heads(text: str) -> str:
     """Spell out a head the print shares between listed words: "轻、重工业" → "轻工业、重工业",
@@ -45,9 +54,7 @@ def share_heads(text: str) -> str:
     finds its own figure in "轻、重工业分别增长11.5%、10.4%"."""
     if "、" not in text:
         return text
-    import jieba
-
-    words = [w for w, _, _ in jieba.tokenize(text)]
+    words = [w for w, _, _ in segmented(text)]
     out: list[str] = []
     i = 0
     while i < len(words):

@@ -55,3 +55,13 @@ def write(path: Path, data: bytes | str) -> Path:
         data = data.encode("utf-8")
     path.write_bytes(data)
     return path
+
+
+def page_assistant(root: Path, name: str, page: str, issue: str = ""):
+    """An Assistant over one small page of its own (and the masthead's date, as a sidecar, when given)."""
+    from assistant.chat import Assistant
+
+    write(root / "corpus" / f"{name}.md", page)
+    if issue:
+        write(root / "corpus" / f"{name}.toml", issue)
+    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))

@@ -11,19 +11,16 @@ speaks of 1998."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.chat import Assistant, in_context
-from assistant.config import Settings
 from assistant.extract import clause_around
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import counts_an_action, periods
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
 
-from .conftest import write
+from .conftest import page_assistant
 
 PAGE = """## 全国工业经济形势
 
@@ -92,10 +89,7 @@ ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
-    root: Path = tmp_path_factory.mktemp("lists")
-    write(root / "corpus" / "rmrb.md", PAGE)
-    write(root / "corpus" / "rmrb.toml", ISSUE)
-    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+    return page_assistant(tmp_path_factory.mktemp("lists"), "rmrb", PAGE, ISSUE)
 
 
 @pytest.mark.parametrize("question, figure", [
@@ -134,6 +128,15 @@ def test_a_level_printed_without_its_change_is_no_answer_to_how_much_it_grew(ass
     assert assistant.ask("1997年我国对美国的一般贸易额比上年增长了多少亿美元？").refused
 
 
+def test_a_word_inside_a_pair_compound_or_beside_its_suffix(assistant):
+    cover = assistant.extractive.extractor.coverage
+    assert cover(["出口"], [("全年进出口1526.2亿美元", 1.0)])[0] == 0.0  # 进出口 names the pair
+    assert cover(["出口"], [("其中出口749亿美元", 1.0)])[0] == 1.0
+    assert cover(["出口额"], [("其中出口749亿美元", 1.0)])[0] == pytest.approx(0.9)  # 出口 is the 出口额
+    assert cover(["出口额"], [("全年进出口1526.2亿美元", 1.0)])[0] < 0.5  # not the 出口 inside 进出口
+    assert cover(["轻工业"], [("我国工业比上年增长10.9%", 1.0)])[0] == pytest.approx(0.2)  # a head alone
+
+
 def test_shared_heads_are_spelled_out():
     assert share_heads("轻、重工业分别增长") == "轻工业、重工业分别增长"
     assert share_heads("农、林、牧、渔业") == "农业、林业、牧业、渔业"
@@ -164,6 +167,7 @@ def test_question_reading():
     assert analyse("硕士生报名人数是从多少个报名点汇总的？", tokenizer, places).asks == "count"
     assert analyse("报名人数比计划招收人数多出多少万人？", tokenizer, places).asks == "people"
     assert analyse("广东开发土地面积有多大？", tokenizer, places).dimension == "area"
+    assert "比上年" in analyse("北大荒粮食产量比上一年多了多少公斤？", tokenizer, places).text
     thousand = analyse("千户企业销售收入过百亿元的占多少？", tokenizer, places)
     assert "百亿元" in thousand.focus and "1e+10" not in thousand.text
     topic = analyse("1997年乡镇企业投资多少？", tokenizer, places)

@@ -5,18 +5,15 @@ of 湖南, testing seeds in 海南)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.chat import Assistant
-from assistant.config import Settings
 from assistant.figures import find_figures
 from assistant.flanks import is_dateline
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer
 
-from .conftest import write
+from .conftest import page_assistant
 
 PAGE = """## 白河县研究生考试顺利举行
 
@@ -34,9 +31,7 @@ PAGE = """## 白河县研究生考试顺利举行
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
-    root: Path = tmp_path_factory.mktemp("news")
-    write(root / "corpus" / "baihe.md", PAGE)
-    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+    return page_assistant(tmp_path_factory.mktemp("news"), "baihe", PAGE)
 
 
 def test_the_days_of_an_event_are_not_the_dateline(assistant):

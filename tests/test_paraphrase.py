@@ -7,19 +7,17 @@ not hang on how close the embedding model puts two sentences; `meaning` itself i
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from assistant.answer import ACCEPT
 from assistant.chat import Assistant, Conversation
-from assistant.config import Settings
 from assistant.extract import PARAPHRASE_MEANING, PARAPHRASE_WORDS, Extractor
 from assistant.question import Question
 from assistant.reader.evidence import FIGURE_FEATURES, Evidence
 from assistant.verify import DRAFT_PARAPHRASE_MEANING, DRAFT_PARAPHRASE_WORDS, FIT_WORDS, FigureCheck
 
-from .conftest import write
+from .conftest import page_assistant
 
 PAGE = """## 青石县援藏工作队抵达高原
 
@@ -41,9 +39,7 @@ GRAIN_2021 = "2021年青石县粮食收了多少？"  # the page prints 2019's 8
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
     """An index of its own over one small page (a few paragraphs to embed), rule answerer."""
-    root: Path = tmp_path_factory.mktemp("paraphrase")
-    write(root / "corpus" / "qingshi.md", PAGE)
-    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+    return page_assistant(tmp_path_factory.mktemp("paraphrase"), "qingshi", PAGE)
 
 
 @pytest.fixture(scope="module")

@@ -10,19 +10,16 @@ follow-up naming no place of its own is asked of the place before."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.chat import Assistant, Conversation
-from assistant.config import Settings
 from assistant.figures import find_figures
 from assistant.flanks import another_year
 from assistant.gazetteer import short_name
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer
 
-from .conftest import write
+from .conftest import page_assistant
 
 PAGE = """## “一体两翼”富象山
 
@@ -83,10 +80,7 @@ ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-27"\n'
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
-    root: Path = tmp_path_factory.mktemp("places")
-    write(root / "corpus" / "page.md", PAGE)
-    write(root / "corpus" / "page.toml", ISSUE)
-    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+    return page_assistant(tmp_path_factory.mktemp("places"), "page", PAGE, ISSUE)
 
 
 @pytest.fixture(scope="module")

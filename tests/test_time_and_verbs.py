@@ -6,12 +6,9 @@ last year's figure for this year, a visit count for a total, or money for an are
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.chat import Assistant, Conversation
-from assistant.config import Settings
 from assistant.figures import find_figures
 from assistant.flanks import (
     ASKS_CHANGE,
@@ -27,7 +24,7 @@ from assistant.question import Places, analyse
 from assistant.text import Tokenizer
 from assistant.verify import FigureCheck
 
-from .conftest import write
+from .conftest import page_assistant
 
 PAGE = """## 白河县经济运行稳中向好
 
@@ -54,10 +51,7 @@ ISSUE = 'newspaper = "白河日报"\ndate = "2022-01-15"\n'
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
-    root: Path = tmp_path_factory.mktemp("dated")
-    write(root / "corpus" / "baihe.md", PAGE)
-    write(root / "corpus" / "baihe.toml", ISSUE)  # the masthead's date, as a sidecar
-    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+    return page_assistant(tmp_path_factory.mktemp("dated"), "baihe", PAGE, ISSUE)
 
 
 @pytest.mark.parametrize("question, figure", [

@@ -9,12 +9,13 @@ from dataclasses import replace
 
 import jieba.posseg
 
-from .arithmetic import Composite, compose, printed_difference
+from .arithmetic import Composite, answers_operation, compose, printed_difference
 from .extract import Candidate, Extractor
 from .figures import find_figures
 from .flanks import asked_starts, ends_range_from
 from .question import WHICH_SEVERAL, Places, Question
 from .reader import Reader
+from .reader.judge import Judge
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
 from .sources import citation_label
 from .text import normalise
@@ -38,9 +39,10 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, extractor: Extractor, reader: Reader | None = None) -> None:
+    def __init__(self, extractor: Extractor, reader: Reader | None = None, judge: Judge | None = None) -> None:
         self.extractor = extractor
         self.reader = reader
+        self.judge = judge  # decides on the rule scorer's candidates (reader/judge.py)
 
     def answer(self, question: Question, hits: list[Hit], *, asked: str) -> Answer:
         if question.asks == "person" and re.search(r"拍|摄", question.text):
@@ -62,12 +64,14 @@ class ExtractiveAnswerer:
                 return self._several(question, decision.several, asked)
             return self._single(question, decision.answer, asked)
         candidates = self.extractor.candidates(question, hits)
-        accepted = [c for c in candidates if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1
-                    and not self.extractor.level_for_change(question, c)]
-        if not accepted and candidates and self.extractor.paraphrased(question, candidates[0]):
-            accepted = candidates[:1]
-        if not accepted and question.wants_figure:
-            accepted = self._range_end(question, candidates)
+        accepted = self._accepted(question, candidates)
+        if self.judge is not None:
+            # the hard rules of acceptance hold for the judge too: no level for a change, no operand for a difference
+            eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
+                        and answers_operation(question, c)]
+            stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)
+            if stands is None:
+                accepted = []  # the judge refuses what the rules would state
         if not accepted:
             return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
         best = accepted[0]
@@ -75,6 +79,17 @@ class ExtractiveAnswerer:
         if len(rivals) > 1:
             return self._several(question, rivals, asked)
         return self._single(question, best, asked)
+
+    def _accepted(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
+        """The rule reader's verdict: candidates with enough of the question around them, best first."""
+        eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
+                    and answers_operation(question, c)]
+        accepted = [c for c in eligible if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
+        if not accepted and eligible and eligible[0] is candidates[0] and self.extractor.paraphrased(question, eligible[0]):
+            accepted = eligible[:1]
+        if not accepted and question.wants_figure:
+            accepted = self._range_end(question, eligible)
+        return accepted
 
     @staticmethod
     def _range_end(question: Question, candidates: list[Candidate]) -> list[Candidate]:

@@ -53,7 +53,8 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
     if parts is None:
         return change_between(question, hits, extractor)
     op, left_terms, right_terms = parts
-    asked_unit = _SAME.get(question.unit, question.unit)
+    # a difference asked in points (几个百分点) is computed from two rates printed in %
+    asked_unit = "%" if question.unit == "个百分点" else _SAME.get(question.unit, question.unit)
     # Only like quantities, in the unit asked: a 项 total is never a sum of two head-counts (名).
     candidates = [c for c in extractor.candidates(question, hits) if c.figure is not None and c.coverage >= 0.3
                   and (not asked_unit or _unit_class(c) == asked_unit)]
@@ -86,14 +87,24 @@ def printed_difference(question: Question, hits: list[Hit], extractor: Extractor
         return None
     right_terms = parts[2]
     for c in extractor.candidates(question, hits)[:3]:
-        if c.figure is None or c.coverage < PRINTED_CHANGE:
-            continue
+        if c.figure is None or c.coverage < PRINTED_CHANGE or extractor.level_for_change(question, c):
+            continue  # (nor is a rate in % the difference asked in points)
         plain = normalise(c.sentence)
         mine = next((f for f in find_figures(plain) if f.text == c.figure.text), None)
         compared = plain[: mine.start].rsplit("比", 1) if mine is not None else []
         if len(compared) == 2 and any(t in compared[1] for t in right_terms) and _is_change(plain, mine, []):
             return c
     return None
+
+
+def answers_operation(question: Question, candidate: Candidate) -> bool:
+    """A question asking for a difference of two named things ("比高校教职工多出多少") is not
+    answered by one of them: only a figure printed as a change is. (A sum is not checked so: "和"
+    joins modifiers as often as operands, "险村险户和生存条件差的农户…一共搬迁了多少人".)"""
+    parts = split_question(question)
+    if parts is None or candidate.figure is None:
+        return True
+    return parts[0] != "−" or candidate.is_change
 
 
 def _local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float:
@@ -155,8 +166,12 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
         return None
     base = _BASE_YEAR.search(question.text)
     # only the figure the reader would answer with: a change printed elsewhere ranks first and wins
-    found = extractor.candidates(question, hits)
-    for c in [c for c in found if c.figure is not None and c.coverage >= CHANGE_COVERAGE][:1]:
+    found = [c for c in extractor.candidates(question, hits) if c.figure is not None and c.coverage >= CHANGE_COVERAGE]
+    if question.unit == "个百分点":
+        # asked in points, the rates the change is between are weighed on their words alone: the
+        # unit asked favours any change printed in points, whichever rate it is of
+        found = sorted((c for c in found if c.figure.kind == "percent"), key=lambda c: -c.coverage)
+    for c in found[:1]:
         plain = normalise(c.sentence)
         figures = [f for f in find_figures(plain) if f.kind != "date"]
         mine = next((f for f in figures if f.text == c.figure.text), None)

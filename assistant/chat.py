@@ -20,6 +20,7 @@ from .figures import UNIT_PATTERN
 from .index import HybridIndex, open_index
 from .question import Places, Question, analyse
 from .reader import Reader, ReaderModel
+from .reader.judge import JUDGE_FILE, Judge, JudgeModel
 from .reader.scorer import MODEL_FILE
 from .retrieve import HybridRetriever
 from .schema import Answer
@@ -313,7 +314,8 @@ class Assistant:
         self.places = Places.load()
         self.retriever = HybridRetriever(self.index, settings)
         extractor = Extractor(self.index, self.places)
-        self.extractive = ExtractiveAnswerer(extractor, learned_reader(extractor) if settings.reader == "learned" else None)
+        self.extractive = ExtractiveAnswerer(extractor, learned_reader(extractor) if settings.reader == "learned" else None,
+                                             fitted_judge(extractor) if settings.reader == "judged" else None)
         self.answerer = self.extractive
         if settings.llm != "extractive":
             from .llm import GenerativeAnswerer, make_llm
@@ -381,6 +383,14 @@ class Assistant:
         answer.standalone_question = question.text if prepared.standalone != asked else asked
         conversation.add(Turn(asked, prepared.standalone, question, answer.body()))
         yield answer
+
+
+def fitted_judge(extractor: Extractor) -> Judge | None:
+    """The judge fitted by `assistant train-reader` over the rule scorer's candidates, or None (the
+    rule scorer decides alone) where none has been written."""
+    if not JUDGE_FILE.exists():
+        return None
+    return Judge(extractor, JudgeModel.load(JUDGE_FILE).head)
 
 
 def learned_reader(extractor: Extractor) -> Reader | None:

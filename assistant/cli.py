@@ -29,8 +29,9 @@ def global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--llm-base-url", default=default(None), help="openai-like / ollama 服务地址（ASSISTANT_LLM_BASE_URL）")
     parser.add_argument("--llm-model", default=default(None), help="模型名（ASSISTANT_LLM_MODEL）")
     parser.add_argument("--gguf", default=default(None), help="local 后端的 GGUF 文件（ASSISTANT_GGUF）")
-    parser.add_argument("--reader", choices=["rules", "learned"], default=default("rules"),
-                        help="抽取式回答如何选答案：rules（默认）或 learned（assistant train-reader 拟合的模型）")
+    parser.add_argument("--reader", choices=["judged", "rules", "learned"], default=default(Settings.reader),
+                        help="抽取式回答如何选答案：judged（规则打分 + 拟合的判定，默认）、rules（只用规则）"
+                             "或 learned（assistant train-reader 拟合的候选评分）")
 
 
 def scope_options(parser: argparse.ArgumentParser) -> None:

@@ -46,10 +46,11 @@ class Settings:
     # Lite, whose BM25 statistics are per segment (its README: "IDF statistics are segment-local")
     milvus_bm25: str = "auto"
     extra_terms: tuple[str, ...] = field(default_factory=tuple)
-    # how the extractive answerer chooses: "rules" (the hand-set scorer) or "learned" (the fitted
-    # reader, assistant/data/reader_model.json). Rules stay the default until the learned reader
-    # holds the seed floors too (see eval/report.md); both are measured in every train-reader run.
-    reader: str = "rules"
+    # how the extractive answerer chooses: "judged" (the rule scorer's candidates, answered or
+    # refused by the judge fitted on dev, assistant/data/judge_model.json), "rules" (the hand-set
+    # scorer and its thresholds alone) or "learned" (the fitted candidate scorer). All three are
+    # measured in every train-reader run (eval/readers.md).
+    reader: str = "judged"
     # answer generation: extractive (default, exact and instant) | openai-like | ollama | local
     llm: str = "extractive"
     llm_base_url: str = ""

@@ -52,7 +52,9 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
     "money_by_topic": {"money", "count", "measure"},
     "ordinal": {"ordinal"},
 }
-_SAME_UNIT = {"名": "人", "位": "人"}
+# points are asked of two rates printed in % as much as of a printed change in points (only the
+# latter may be stated as the answer: Extractor.level_for_change)
+_SAME_UNIT = {"名": "人", "位": "人", "个百分点": "%"}
 _DATELINE = re.compile(r"(?:本报|新华社|据新华社|中新社)[^，。：:]{0,12}?(?:\d{1,2}|[一二三四五六七八九十]+)月(?:\d{1,2}|[一二三四五六七八九十]+)日(?:讯|电)")
 # a compound of a pair (进出口 = 进口 + 出口) names the pair: a word printed only inside it is not printed
 _COORDINATED = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
@@ -105,6 +107,10 @@ class Extractor:
         if df is None:
             return self._max_idf
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+
+    def is_printed(self, term: str) -> bool:
+        """Whether any paragraph of the archive prints the word (as a BM25 token)."""
+        return term in self._df
 
     def coverage(self, focus: list[str], scopes: list[tuple[str, float]]) -> tuple[float, bool]:
         """Share of the focus found, each word credited by the nearest scope that holds it
@@ -212,8 +218,13 @@ class Extractor:
     @staticmethod
     def level_for_change(question: Question, c: Candidate) -> bool:
         """"比上年增长了多少": a level printed without a change is no answer (the arithmetic reads
-        levels to compute a change; only the answer itself must be one)."""
-        return question.asks == "growth" and c.figure is not None and c.figure.kind != "percent" and not c.is_change
+        levels to compute a change; only the answer itself must be one). Nor is a rate in % the
+        answer to "几个百分点", which asks for a difference of rates."""
+        if c.figure is None:
+            return False
+        if question.unit == "个百分点":
+            return c.figure.unit != "个百分点"
+        return question.asks == "growth" and c.figure.kind != "percent" and not c.is_change
 
     @staticmethod
     def _dated(text: str, paragraph: Paragraph) -> list[str]:
@@ -224,7 +235,7 @@ class Extractor:
     def key_term(self, question: Question) -> str:
         """The question's most specific word: the rarest that the pages print at all (a colloquial
         word they never use, "拿到", says nothing of where the answer is); the longer on a tie."""
-        terms = [t for t in question.focus if len(t) >= 2 and t in self._df]
+        terms = [t for t in question.focus if len(t) >= 2 and self.is_printed(t)]
         return max(terms, key=lambda t: (self.idf(t), len(t))) if terms else ""
 
     def mentions(self, text: str, term: str) -> bool:
@@ -419,6 +430,11 @@ def item_around(sentence: str, figure: Figure) -> str:
     # lead ("每年提供"), so the first item's lead says nothing about its own figure.
     if after is not None and after.group(0) == "、" and re.match(r"[近约超逾]?\d", sentence[after.end():]):
         left = figure.start
+    elif after is not None and re.match(r"[近约超逾]?\d", sentence[after.end():]) \
+            and (own := [f for f in find_figures(sentence[left:figure.start]) if f.kind != "date"]):
+        # "每千瓦时0.7元以下占16.4%，0.7元至0.8元占44.2%，…": each item starts with its own condition,
+        # so what the first prints before its condition is the lead of them all
+        left += own[0].start
     elif left > 0 and _REACHED.fullmatch(sentence[left:figure.start]):
         # "总油气当量首次突破2000万吨，达2069.7万吨": the amount reached is the quantity the mark named
         earlier = [f for f in find_figures(sentence[:left]) if f.kind == figure.kind]

@@ -52,7 +52,11 @@ def read_flanks(question: Question, sentence: str, figure: Figure, figures: list
     left, right = flanks(sentence, figure, figures)
     beside = left + right
     head = asked_quantity(question)
-    printed = set(YEAR.findall(left))
+    # "1997年，全国人均占有肉类产品50.2公斤、禽蛋17公斤": a year before the comma dates the whole
+    # sentence, every figure of it alike; only a year in the figure's own clause sets it apart, and
+    # not the year it is compared with ("比1996年增加119亿元" is a figure of the year after)
+    printed = {m.group(1) for m in YEAR.finditer(_CLAUSE_STOP.split(left)[-1])
+               if not re.search(r"(?:比|较|同)$", _CLAUSE_STOP.split(left)[-1][: m.start()])}
     asked = set(question.years)
     return FlankEvidence(
         words=coverage(question.focus, beside),
@@ -60,11 +64,19 @@ def read_flanks(question: Question, sentence: str, figure: Figure, figures: list
         range_start=is_range_start(left, right) and not _ASKS_BEFORE.search(question.text)
         and not _asked_time_beside(question, left),
         asks_change=bool(ASKS_CHANGE.search(question.text)),
-        is_change=bool(_CHANGE_WORD.search(_CLAUSE_STOP.split(sentence[: figure.start])[-1][-12:])),
+        is_change=printed_as_change(sentence, figure),
         year_here=bool(asked and printed & asked),
         other_year=bool(asked and printed and not printed & asked),
         respective=respective_fit(question, sentence, figure, figures, coverage, topic),
     )
+
+
+def printed_as_change(sentence: str, figure: Figure) -> bool:
+    """"比上年增长12%", "增加119亿元": the figure is a change. Not "提高到7.95平方米", "降至33%":
+    after 到 or 至 the figure is the level the change reached."""
+    before = _CLAUSE_STOP.split(sentence[: figure.start])[-1][-12:]
+    words = list(_CHANGE_WORD.finditer(before))
+    return bool(words) and not re.match(r"[到至]", before[words[-1].end():])
 
 
 def flanks(sentence: str, figure: Figure, figures: list[Figure]) -> tuple[str, str]:
@@ -395,7 +407,7 @@ def a_mark_passed(sentence: str, figure: Figure, figures: list[Figure] | None = 
 
 def rate_for_an_amount(question: Question, figure: Figure) -> bool:
     """"增加了多少亿美元" names its unit: a rate ("增加了3.3%") is no answer to it."""
-    return bool(question.unit) and question.unit != "%" and figure.kind == "percent"
+    return bool(question.unit) and question.unit not in ("%", "个百分点") and figure.kind == "percent"
 
 
 def is_dateline(sentence: str, figure: Figure) -> bool:

@@ -233,8 +233,6 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     words = tokenizer.words(text)
     if m and asks in FIGURE_KINDS and not _inside_word(words, m.start(2), m.group(2)):
         unit = m.group(2) or m.group(1) or ""
-    if unit == "个百分点":
-        unit = "%"  # a difference of percentages is printed from two "%" figures
     if asks == "number" and _MONEY_WORDS.search(text):
         asks, kind_from_topic = "money", True
     found_places = places.find_in_question(text, words)
@@ -256,7 +254,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
             continue  # "山西晋城市" cut as 山西晋/城市: pieces of place names, not what is asked
         if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS or w[1:] in UNIT_KINDS and w[0] in "十百千万亿":
             continue
-        focus.append(w)
+        focus.append(_after_place(w, found_places) or w)
     # "比1996年增产多少": 1996 is what the change is measured from, not the time asked about
     years = re.findall(r"(?<![比较同])((?:19|20)\d{2})年", text)
     ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
@@ -277,6 +275,21 @@ def _named_places(text: str) -> list[str]:
     import jieba.posseg
 
     return [t.word for t in jieba.posseg.lcut(text) if t.flag == "ns" and _PLACE_WORD.fullmatch(t.word)]
+
+
+def _after_place(word: str, named: list[str]) -> str:
+    """"美国进口", one word to jieba (tagged a place): the place is asked through `places`, and the
+    action after it is the word the page prints ("进口163亿美元"). A name that holds a place and a
+    noun (中国银行) stays whole."""
+    import jieba.posseg
+
+    for place in named:
+        rest = word[len(place):] if word.startswith(place) else ""
+        if len(rest) >= 2:
+            tagged = jieba.posseg.lcut(rest)
+            if len(tagged) == 1 and tagged[0].flag in ("v", "vn"):
+                return rest
+    return ""
 
 
 def _inside_word(words: list[str], at: int, unit: str) -> bool:

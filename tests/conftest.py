@@ -57,11 +57,13 @@ def write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def page_assistant(root: Path, name: str, page: str, issue: str = ""):
-    """An Assistant over one small page of its own (and the masthead's date, as a sidecar, when given)."""
+def page_assistant(root: Path, name: str, page: str, issue: str = "", reader: str = Settings.reader):
+    """An Assistant over one small page of its own (and the masthead's date, as a sidecar, when given).
+    Tests of how the rule scorer reads print pass reader="rules": on a one-page archive the judge's
+    statistics (fitted on two whole corpora) say little."""
     from assistant.chat import Assistant
 
     write(root / "corpus" / f"{name}.md", page)
     if issue:
         write(root / "corpus" / f"{name}.toml", issue)
-    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index"))
+    return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index", reader=reader))

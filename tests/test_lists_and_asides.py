@@ -89,7 +89,7 @@ ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
-    return page_assistant(tmp_path_factory.mktemp("lists"), "rmrb", PAGE, ISSUE)
+    return page_assistant(tmp_path_factory.mktemp("lists"), "rmrb", PAGE, ISSUE, reader="rules")
 
 
 @pytest.mark.parametrize("question, figure", [

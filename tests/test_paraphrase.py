@@ -39,7 +39,7 @@ GRAIN_2021 = "2021年青石县粮食收了多少？"  # the page prints 2019's 8
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
     """An index of its own over one small page (a few paragraphs to embed), rule answerer."""
-    return page_assistant(tmp_path_factory.mktemp("paraphrase"), "qingshi", PAGE)
+    return page_assistant(tmp_path_factory.mktemp("paraphrase"), "qingshi", PAGE, reader="rules")
 
 
 @pytest.fixture(scope="module")

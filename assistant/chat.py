@@ -16,7 +16,8 @@ import jieba.posseg
 from .answer import ExtractiveAnswerer
 from .config import MAX_QUESTION_CHARS, Settings
 from .extract import Extractor
-from .figures import UNIT_PATTERN
+from .figures import UNIT_PATTERN, find_figures
+from .flanks import after_last_verb
 from .index import HybridIndex, open_index
 from .question import Places, Question, analyse
 from .reader import Reader, ReaderModel
@@ -25,6 +26,7 @@ from .reader.scorer import MODEL_FILE
 from .retrieve import HybridRetriever
 from .schema import Answer
 from .sources import Scope
+from .text import normalise
 
 # Words that refine the previous question rather than ask a new one.
 _RELATIONAL = {"同比", "环比", "增长", "增幅", "下降", "减少", "提高", "其中", "比例", "占比", "合计", "总共",
@@ -199,12 +201,40 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
     for term in sorted(previous.focus, key=len, reverse=True):
         if len(term) >= 2 and term in text and _share_bigram(term, core):
             return text.replace(term, core, 1)
+    for quoted in re.findall(r"“([^”]*)”", previous_answer):
+        named = _listed_name(quoted, core, previous_answer, text)
+        if named and named != core:
+            # 肉类产品 → 禽蛋 ("…肉类产品50.2公斤、禽蛋17公斤"), 建成 → 投产 ("建成1408公里，投产1916公里")
+            return text.replace(named, core, 1)
     for listing in re.findall(r"[^，。；：“”]*、[^，。；：“”]*", previous_answer):
         if core in listing:
             for term in sorted(previous.focus, key=len, reverse=True):
                 if term in listing and term in text and term not in core:
                     return text.replace(term, core, 1)
     return _same_subject(previous, core)
+
+
+def _listed_name(sentence: str, core: str, previous_answer: str, asked: str) -> str:
+    """What the earlier answer's figure is called in the sentence it quoted, when the new words name
+    another item of the same list, in the same unit ("全国人均占有肉类产品50.2公斤、禽蛋17公斤", "建成
+    1408公里，投产1916公里"): what its item prints before the figure, after the lead all items share (its last verb),
+    or that verb when the item names nothing else; only when the earlier question asked by it."""
+    stated = find_figures(normalise(previous_answer.split("\n", 1)[0]))
+    if not stated:
+        return ""
+    items = re.split(r"[、，,；;]", normalise(sentence))
+    # items of one list of like quantities: "接待游客482万人次，实现旅游收入51.32亿元" is no such list
+    if not any(core in item and any(f.unit == stated[0].unit for f in find_figures(item)) for item in items):
+        return ""
+    for item in items:
+        mine = next((f for f in find_figures(item) if f.value == stated[0].value and f.unit == stated[0].unit), None)
+        if mine is None or core in item:
+            continue
+        lead = item[: mine.start]
+        cut = after_last_verb(lead)
+        name = lead[cut:] or next((w.word for w in reversed(jieba.posseg.lcut(lead)) if w.flag.startswith("v")), "")
+        return name if len(name) >= 2 and name in asked else ""
+    return ""
 
 
 def _same_subject(previous: Question, core: str) -> str:

@@ -4,8 +4,9 @@ each start with their own condition share the lead of the first ("每千瓦时0.
 以上占15%"); "几个百分点" is answered by points, never by a rate in %, and is computed from two rates
 when no change in points is printed; the year after 比 is the one compared with, not the figure's
 own; "美国进口", one word to jieba, asks about 进口 in 美国; a question asking how far apart two
-things are is not answered by one of them; and the level a change reached ("提高到7.95平方米") is no
-change."""
+things are is not answered by one of them; the level a change reached ("提高到7.95平方米") is no
+change; and a follow-up naming another item of the list the last answer quoted ("禽蛋呢？", "投产呢？")
+takes that item's place in the question."""
 
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ PAGE = """## 菜篮子工程
 ## 中美贸易
 
 １９９７年，我国对美国进出口总值达４８９．９亿美元，比１９９６年增长１４．３％。其中出口３２６．９亿美元，增长２２．５％；进口１６３亿美元，增长０．９％。
+
+## 铁路建设
+
+１９９７年，电气化铁路建成１４０８公里，投产１９１６公里。
 
 ## 教职工住房
 
@@ -117,3 +122,23 @@ def test_the_level_a_change_reached_is_no_change():
     assert change("各类责任准备金积累比１９９６年增加１１９亿元", "119亿元")
     assert not change("人均居住面积由６．６８平方米提高到７．９５平方米", "7.95平方米")
     assert not change("所得税率从５５％降至３３％", "33%")
+
+
+@pytest.mark.parametrize("first, then, figure", [
+    ("1997年全国人均占有肉类产品多少公斤？", "禽蛋呢？", "17公斤"),  # the item's name, not the list's lead
+    ("1997年我国电气化铁路建成多少公里？", "投产呢？", "1916公里"),  # the item's verb
+])
+def test_a_followup_naming_another_item_of_the_quoted_list_asks_for_that_item(assistant, first, then, figure):
+    conversation = Conversation()
+    assistant.ask(first, conversation)
+    answer = assistant.ask(then, conversation)
+    assert direct(answer) == f"答：{figure}。", answer.text
+
+
+def test_only_a_list_of_like_quantities_lends_its_names():
+    from assistant.chat import _listed_name
+
+    quoted = "接待游客４８２万余人次，实现旅游收入５１．３２亿余元"
+    assert _listed_name(quoted, "旅游收入", "答：482万余人次。", "巴宜区接待游客多少人次？") == ""
+    listed = "全国人均占有肉类产品５０．２公斤、禽蛋１７公斤"
+    assert _listed_name(listed, "禽蛋", "答：50.2公斤。", "1997年全国人均占有肉类产品多少公斤？") == "肉类产品"

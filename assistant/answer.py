@@ -64,11 +64,12 @@ class ExtractiveAnswerer:
                 return self._several(question, decision.several, asked)
             return self._single(question, decision.answer, asked)
         candidates = self.extractor.candidates(question, hits)
-        accepted = self._accepted(question, candidates)
+        # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
+        # operand for a difference
+        eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
+                    and answers_operation(question, c)]
+        accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
-            # the hard rules of acceptance hold for the judge too: no level for a change, no operand for a difference
-            eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
-                        and answers_operation(question, c)]
             stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)
             if stands is None:
                 accepted = []  # the judge refuses what the rules would state
@@ -80,10 +81,8 @@ class ExtractiveAnswerer:
             return self._several(question, rivals, asked)
         return self._single(question, best, asked)
 
-    def _accepted(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
-        """The rule reader's verdict: candidates with enough of the question around them, best first."""
-        eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
-                    and answers_operation(question, c)]
+    def _accepted(self, question: Question, candidates: list[Candidate], eligible: list[Candidate]) -> list[Candidate]:
+        """The rule reader's verdict: eligible candidates with enough of the question around them, best first."""
         accepted = [c for c in eligible if c.coverage >= ACCEPT and c.score >= ACCEPT - 0.1]
         if not accepted and eligible and eligible[0] is candidates[0] and self.extractor.paraphrased(question, eligible[0]):
             accepted = eligible[:1]

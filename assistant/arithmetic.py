@@ -167,10 +167,6 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
     base = _BASE_YEAR.search(question.text)
     # only the figure the reader would answer with: a change printed elsewhere ranks first and wins
     found = [c for c in extractor.candidates(question, hits) if c.figure is not None and c.coverage >= CHANGE_COVERAGE]
-    if question.unit == "个百分点":
-        # asked in points, the rates the change is between are weighed on their words alone: the
-        # unit asked favours any change printed in points, whichever rate it is of
-        found = sorted((c for c in found if c.figure.kind == "percent"), key=lambda c: -c.coverage)
     for c in found[:1]:
         plain = normalise(c.sentence)
         figures = [f for f in find_figures(plain) if f.kind != "date"]

@@ -55,8 +55,8 @@ def read_flanks(question: Question, sentence: str, figure: Figure, figures: list
     # "1997年，全国人均占有肉类产品50.2公斤、禽蛋17公斤": a year before the comma dates the whole
     # sentence, every figure of it alike; only a year in the figure's own clause sets it apart, and
     # not the year it is compared with ("比1996年增加119亿元" is a figure of the year after)
-    printed = {m.group(1) for m in YEAR.finditer(_CLAUSE_STOP.split(left)[-1])
-               if not re.search(r"(?:比|较|同)$", _CLAUSE_STOP.split(left)[-1][: m.start()])}
+    own = _CLAUSE_STOP.split(left)[-1]
+    printed = {m.group(1) for m in YEAR.finditer(own) if not re.search(r"(?:比|较|同)$", own[: m.start()])}
     asked = set(question.years)
     return FlankEvidence(
         words=coverage(question.focus, beside),

@@ -36,7 +36,6 @@ JUDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "judge_model.json
 
 SHORTLIST = 3  # the rule scorer's best candidates with distinct answers the judge weighs
 BY_MEANING, BY_MEANING_POOL = 2, 40  # and the best by meaning among the rule scorer's first 40
-RULE_ACCEPT = 0.55  # the rule reader's own acceptance (answer.ACCEPT), read here as evidence
 
 JUDGE_FEATURES = (
     "rule_score", "coverage", "score_gap", "is_rule_first", "rule_pick", "rules_answer",
@@ -78,7 +77,6 @@ class JudgeModel:
 class Shortlisted:
     candidate: Candidate
     features: np.ndarray
-    probability: float = 0.0
 
 
 class Judge:
@@ -94,6 +92,8 @@ class Judge:
         """The rule reader's answer if the judge lets it stand (None: refuse), and the probability
         that it is the answer. The judge only ever refuses: it never states a figure the rules would
         not, so a hard rule's penalty (a place the page does not name) cannot be outweighed."""
+        if rule_pick is None and self.sink is None:
+            return None, 0.0  # nothing to let stand: no evidence to read
         listed = self.shortlist(question, ranked, rule_pick)
         if self.sink is not None:
             self.sink(question, listed, rule_pick)
@@ -121,7 +121,8 @@ class Judge:
             return []
         # a question in other words ("苹果、橘子这类鲜果" for 水果) may rank its figure low on words;
         # the clause that means most nearly what was asked is weighed too
-        meaning = {id(c): self.clause_meaning(question, c) if c.figure is not None else self.extractor.meaning(question, c)
+        clause = {id(c): self.clause_meaning(question, c) for c in [*ranked[:BY_MEANING_POOL], *picked]}
+        meaning = {id(c): clause[id(c)] if c.figure is not None else self.extractor.meaning(question, c)
                    for c in ranked[:BY_MEANING_POOL]}
         order = sorted(ranked[:BY_MEANING_POOL], key=lambda c: -meaning[id(c)])
         rank_of = {id(c): i for i, c in enumerate(order)}
@@ -132,8 +133,8 @@ class Judge:
             seen.add(answer_key(c))
             picked.append(c)
             added += 1
-        rows = [self._row(question, c, ranked, rule_pick) | {"meaning_rank": 1.0 / (1 + rank_of.get(id(c), BY_MEANING_POOL))}
-                for c in picked]
+        rows = [self._row(question, c, ranked, rule_pick) | {"clause_meaning": clause[id(c)],
+                "meaning_rank": 1.0 / (1 + rank_of.get(id(c), BY_MEANING_POOL))} for c in picked]
         for key in ("meaning", "bigrams_sentence", "clause_meaning"):
             best = max(r[key] for r in rows)
             for r in rows:
@@ -164,7 +165,6 @@ class Judge:
             "rules_answer": float(rule_pick is not None),
             "hit_inverse": 1.0 / max(c.rank, 1),
             "meaning": x.meaning(question, c),
-            "clause_meaning": self.clause_meaning(question, c),
             "bigrams_sentence": _share(bigrams(question.text), plain),
             "unprinted_share": self.unprinted_share(question),
             "key_printed": float(bool(term := x.key_term(question)) and x.mentions(plain + x._context(c.paragraph), term)),

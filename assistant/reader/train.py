@@ -26,6 +26,7 @@ SUITES = {  # name → (pages, questions)
     "peoples_daily": (ROOT / "eval" / "peoples_daily" / "pages", ROOT / "eval" / "peoples_daily" / "questions.jsonl"),
 }
 MAX_CONFIDENT_WRONG = 0.02
+C = 0.5  # inverse regularisation of every logistic regression fitted here (and by train_judge)
 SKIPPED_KINDS = {"multi_hop"}  # computed answers: arithmetic decides those, not the scorer
 
 
@@ -87,7 +88,7 @@ def collect(assistant, rows: list[dict]) -> list[Example]:
 def _logistic(rows: np.ndarray, labels: np.ndarray, mean: np.ndarray, scale: np.ndarray):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=0.5, max_iter=5000).fit((rows - mean) / scale, labels)
+    return LogisticRegression(C=C, max_iter=5000).fit((rows - mean) / scale, labels)
 
 
 def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,12 +97,12 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, mean, scale) -> np.ndarray:
+def _out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, mean, scale, folds: int = 5) -> np.ndarray:
     """Each question's probabilities from a model that did not see that question."""
     from sklearn.model_selection import GroupKFold
 
     out = np.zeros(len(y))
-    for train_rows, held in GroupKFold(n_splits=min(5, len(set(groups)))).split(x, y, groups):
+    for train_rows, held in GroupKFold(n_splits=min(folds, len(set(groups)))).split(x, y, groups):
         if len(set(y[train_rows])) == 2:
             out[held] = _logistic(x[train_rows], y[train_rows], mean, scale).predict_proba((x[held] - mean) / scale)[:, 1]
     return out

@@ -19,12 +19,12 @@ import numpy as np
 from ..extract import Candidate
 from .judge import JUDGE_FEATURES, Judge, JudgeModel, Shortlisted
 from .scorer import Head
+from .train import C, _logistic, _out_of_fold, _standardise
 
 # A wrong figure with a citation is the worst failure, a needless refusal the second: a wrong
 # answer costs two refusals. (A ceiling of 2 % confident-wrong on dev refuses about half of the
 # answerable questions: see eval/readers.md for the whole curve.)
 WRONG_COST = 2.0
-C = 0.5  # inverse regularisation of the logistic regression
 FOLDS = 10
 
 
@@ -71,18 +71,6 @@ def collect(assistant, rows: list[dict]) -> list[JudgedQuestion]:
     return out
 
 
-def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    return mean, scale
-
-
-def _fit(x: np.ndarray, y: np.ndarray, mean: np.ndarray, scale: np.ndarray):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, max_iter=5000).fit((x - mean) / scale, y)
-
-
 def _stack(questions: list[JudgedQuestion]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = [(q.features, q.labels, np.full(len(q.labels), i)) for i, q in enumerate(questions) if len(q.labels)]
     return (np.vstack([r[0] for r in rows]), np.concatenate([r[1] for r in rows]).astype(int),
@@ -91,13 +79,9 @@ def _stack(questions: list[JudgedQuestion]) -> tuple[np.ndarray, np.ndarray, np.
 
 def out_of_fold(questions: list[JudgedQuestion]) -> list[np.ndarray]:
     """Each question's candidate probabilities from a model fitted without that question."""
-    from sklearn.model_selection import GroupKFold
-
     x, y, groups = _stack(questions)
     mean, scale = _standardise(x)
-    p = np.zeros(len(y))
-    for fitted_rows, held in GroupKFold(n_splits=min(FOLDS, len(set(groups)))).split(x, y, groups):
-        p[held] = _fit(x[fitted_rows], y[fitted_rows], mean, scale).predict_proba((x[held] - mean) / scale)[:, 1]
+    p = _out_of_fold(x, y, groups, mean, scale, folds=FOLDS)
     return [p[groups == i] for i in range(len(questions))]
 
 
@@ -135,7 +119,7 @@ def choose_threshold(questions: list[JudgedQuestion], probabilities: list[np.nda
 def fit(questions: list[JudgedQuestion], trained_on: dict) -> tuple[JudgeModel, list[np.ndarray]]:
     x, y, _ = _stack(questions)
     mean, scale = _standardise(x)
-    model = _fit(x, y, mean, scale)
+    model = _logistic(x, y, mean, scale)
     oof = out_of_fold(questions)
     threshold = choose_threshold(questions, oof)
     head = Head(JUDGE_FEATURES, mean, scale, model.coef_[0], float(model.intercept_[0]), threshold)

@@ -7,16 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .extract import Candidate, Extractor, clause_around, item_around
+from .extract import Candidate, Extractor
 from .figures import find_figures
 from .flanks import ASKS_CHANGE, RANGE_TO, asked_years, flanks, is_range_start, issue_year, years_printed
+from .operands import Operands, local, names_both, split_question
 from .question import Question
 from .schema import Hit
-from .text import clauses, normalise
-
-_SUM = re.compile(r"一共|合计|总共|加起来|共计|之和|总计|总和")
-_DIFFERENCE = re.compile(r"比(?P<rest>.+?)(多|高|少|低|大|小)(出了|出|了)?(多少|几)|相差|差距|差(多少|几)")
-_JOIN = re.compile(r"和|与|及|、|加上")
+from .text import normalise
 
 
 @dataclass
@@ -28,42 +25,27 @@ class Composite:
     text: str  # the result as printed in the answer: "55.1亿元"
 
 
-def split_question(question: Question) -> tuple[str, list[str], list[str]] | None:
-    """The operation and the focus words of each operand, or None for a plain question."""
-    text = question.text
-    if _SUM.search(text):
-        op, m = "+", _JOIN.search(_SUM.split(text)[0])
-    elif _DIFFERENCE.search(text):
-        op, m = "−", re.search(r"比", text)
-    else:
-        return None
-    if m is None:
-        return None
-    left_text, right_text = text[: m.start()], text[m.end():]
-    left = [t for t in question.focus if t in left_text]
-    right = [t for t in question.focus if t in right_text and t not in left]
-    if not left or not right:
-        return None
-    return op, left, right
-
-
 def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Composite | None:
     """The best pair of distinct figures with the same unit, one for each operand."""
     parts = split_question(question)
     if parts is None:
         return change_between(question, hits, extractor)
-    op, left_terms, right_terms = parts
-    # a difference asked in points (几个百分点) is computed from two rates printed in %
-    asked_unit = "%" if question.unit == "个百分点" else _SAME.get(question.unit, question.unit)
-    # Only like quantities, in the unit asked: a 项 total is never a sum of two head-counts (名).
-    candidates = [c for c in extractor.candidates(question, hits) if c.figure is not None and c.coverage >= 0.3
-                  and (not asked_unit or _unit_class(c) == asked_unit)]
+    op = parts.op
+    candidates = _operand_figures(question, parts, extractor.candidates(question, hits), extractor)
+    if candidates is None:
+        return None  # the total asked is printed: the reader answers with it
+    # the right side (after 比 or 和) is short and names its operand alone, so the right figure must
+    # sit nearer its words than the left one does; the left side also carries what both share
+    # ("长期内使出口增长的幅度比短期内")
+    right_words = {id(c): local(extractor, parts.right, c) for c in candidates}
     best, best_score = None, 0.0
     for a in candidates:
         for b in candidates:
-            if a.figure.text == b.figure.text or _unit_class(a) != _unit_class(b):
+            if a.figure.text == b.figure.text or _unit_class(a) != _unit_class(b) \
+                    or right_words[id(a)] >= right_words[id(b)]:
                 continue
-            score = _local(extractor, left_terms, a) + _local(extractor, right_terms, b) + min(a.score, b.score)
+            score = (local(extractor, parts.left + parts.shared, a) + local(extractor, parts.right + parts.shared, b)
+                     + min(a.score, b.score))
             if a.paragraph != b.paragraph:
                 score -= 0.2  # two paragraphs can hold the operands, but one that holds both is likelier
             if score > best_score:
@@ -78,14 +60,37 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
     return Composite(op, a, b, value, _print_like(value, a))
 
 
+def _operand_figures(question: Question, parts: Operands, found: list[Candidate],
+                     extractor: Extractor) -> list[Candidate] | None:
+    """The printed figures that may be one operand; None when the total asked is printed."""
+    # a difference asked in points (几个百分点) is computed from two rates printed in %
+    asked_unit = "%" if question.unit == "个百分点" else _SAME.get(question.unit, question.unit)
+    # only like quantities in the unit asked (a 项 total is never a sum of two head-counts, 名), and
+    # only exact figures (近千家 less 9家 is not 991家)
+    candidates = [c for c in found if c.figure is not None and c.coverage >= 0.3 and not c.figure.qualifier
+                  and (not asked_unit or _unit_class(c) == asked_unit)]
+    # a figure whose own item names both operands is their total ("筹集的1127.6万元解困和慰问资金": the
+    # sum asked is printed) or their comparison, never one operand ("关税和进口环节税940亿元")
+    both = [c for c in candidates if names_both(extractor, parts, c, question.places)]
+    if parts.op == "+" and any(c in both for c in candidates[:3]):
+        return None
+    candidates = [c for c in candidates if c not in both]
+    measure = max(parts.shared, key=extractor.idf, default="")
+    if measure and not measure.endswith("数"):
+        # what both operands measure ("进口" of "外商投资企业的进口比国有企业的进口") is printed with each:
+        # 进出口1636.6亿美元 is no operand. (A count, 人数 or 户数, is said by the unit: "招收硕士生5.8万人".)
+        candidates = [c for c in candidates if local(extractor, [measure], c) >= 0.45]
+    return candidates
+
+
 def printed_difference(question: Question, hits: list[Hit], extractor: Extractor) -> Candidate | None:
     """"比年初审批的预算额减少724.15万元", "比上半年…低9.2个百分点": the page prints the very difference
     asked (after 比 and the thing compared with). Then that figure is the answer, as printed, and
     nothing is computed."""
     parts = split_question(question)
-    if parts is None or parts[0] != "−":
+    if parts is None or parts.op != "−":
         return None
-    right_terms = parts[2]
+    right_terms = parts.right
     for c in extractor.candidates(question, hits)[:3]:
         if c.figure is None or c.coverage < PRINTED_CHANGE or extractor.level_for_change(question, c):
             continue  # (nor is a rate in % the difference asked in points)
@@ -104,20 +109,7 @@ def answers_operation(question: Question, candidate: Candidate) -> bool:
     parts = split_question(question)
     if parts is None or candidate.figure is None:
         return True
-    return parts[0] != "−" or candidate.is_change
-
-
-def _local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float:
-    """How well the operand's own words sit around this figure (its item and clause)."""
-    plain = normalise(candidate.sentence)
-    figures = find_figures(plain)
-    mine = [f for f in figures if f.text == candidate.figure.text]
-    if not mine:
-        return 0.0
-    item = item_around(plain, mine[0])
-    clause = clause_around(plain, mine[0], clauses(plain), figures)
-    coverage, _ = extractor.coverage(terms, [(item, 1.0), (clause, 0.85), (plain, 0.5)])
-    return coverage
+    return parts.op != "−" or candidate.is_change
 
 
 _SAME = {"名": "人", "位": "人"}
@@ -209,7 +201,7 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
 def _is_change(sentence: str, figure, figures) -> bool:
     """Printed as a change: "减少27万人", "增长12%" (the words right before it)."""
     before = re.split(r"[，,；;。：:]", sentence[: figure.start])[-1][-6:]
-    return bool(re.search(r"增长|增加|减少|下降|降低|提高|上升|多了|少了|增幅|降幅|[增减降升]了?$", before)) and not re.search(
+    return bool(re.search(r"增长|增加|减少|下降|降低|提高|上升|多了|少了|[多高]出|增幅|降幅|[增减降升]了?$", before)) and not re.search(
         r"[到至]$", before)
 
 

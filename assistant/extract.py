@@ -31,6 +31,7 @@ from .flanks import (
     rate_for_an_amount,
     read_flanks,
     restates_question,
+    total_for_a_per_unit,
     years_printed,
 )
 from .index import HybridIndex
@@ -151,7 +152,9 @@ class Extractor:
                 # "…其中北京为33.4万平方米；广东为630万平方米": so do the parts before "；" of the same sentence
                 antecedent = run if run else previous if _ANAPHOR.match(plain) else ""
                 previous = plain
-                run = f"{run}{plain}" if plain.endswith(("；", ";")) else ""
+                # "外商投资企业进出口1526.2亿美元。其中出口749亿美元；进口777.2亿美元": a run of parts
+                # that opens with 其中 keeps the whole it is part of
+                run = f"{run or antecedent}{plain}" if plain.endswith(("；", ";")) else ""
                 # whose figures: the part's own place when it names one ("广东为630万平方米"), else its antecedent's
                 about = plain if not antecedent or self.places.find(plain) else f"{antecedent}{plain}"
                 place_fit = self._place_fit(question, about, hit.paragraph, context)
@@ -213,7 +216,7 @@ class Extractor:
                 or another_period(question, sentence, figure, self._lead(paragraph, sentence))
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
-                or rate_for_an_amount(question, figure))
+                or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure))
 
     @staticmethod
     def level_for_change(question: Question, c: Candidate) -> bool:

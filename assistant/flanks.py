@@ -19,6 +19,7 @@ import jieba.posseg
 from .figures import find_figures
 from .question import Question
 from .schema import Figure, Paragraph
+from .text import clauses
 
 _LEFT_STOP = re.compile(r"[。；;！？：:]")
 _RIGHT_STOP = re.compile(r"[。；;！？，,、：:]")
@@ -408,6 +409,21 @@ def a_mark_passed(sentence: str, figure: Figure, figures: list[Figure] | None = 
 def rate_for_an_amount(question: Question, figure: Figure) -> bool:
     """"增加了多少亿美元" names its unit: a rate ("增加了3.3%") is no answer to it."""
     return bool(question.unit) and question.unit not in ("%", "个百分点") and figure.kind == "percent"
+
+
+# "人均居住面积", "每平方米多少元", "户均": an amount per person, household or unit of something
+_PER_UNIT = re.compile(r"[人户]均|人平|平均|每(?![年月天日周季])")  # (每年: how often, not per what)
+
+
+def total_for_a_per_unit(question: Question, sentence: str, figure: Figure) -> bool:
+    """"人均居住面积是多少" is not answered by "竣工面积1386万平方米": an amount per person or per
+    unit is printed as one, in the figure's own clause, before it in the sentence, or in its unit
+    ("4858元／平方米")."""
+    if not _PER_UNIT.search(question.text) or figure.kind in ("percent", "date"):
+        return False
+    clause = next((sentence[a:b] for a, b in clauses(sentence) if a <= figure.start < b), "")
+    return not (_PER_UNIT.search(clause) or _PER_UNIT.search(sentence[: figure.start])
+                or re.match(r"[/／]", sentence[figure.end:]))
 
 
 def is_dateline(sentence: str, figure: Figure) -> bool:

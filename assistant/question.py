@@ -52,7 +52,7 @@ _ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度
 _ENTITY_KINDS = {"person", "place", "organisation"}
 _QUESTION_WORDS = re.compile(
     rf"(?:排名?在?|位居|位列|名列|居于?|列)?第几(?:名|位)?|百分之几|百分之多少|{WHICH_SEVERAL}|多少钱|多少|多远|多高|多长|多重|多久|多大|哪一?天|哪一?年|哪个月|几月|几号|几|什么时候|什么|哪里|哪儿|哪些|哪个|哪家|哪所|哪位|哪|谁|何时|何地|如何|怎么样|怎样|怎么|"
-    r"是否|有没有|吗|呢|请问|一共|总共|共计|分别|大约|是"
+    r"是否|有没有|吗|呢|请问|一共|总共|共计|加起来|分别|大约|是"
 )
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
 _ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)"

@@ -1,0 +1,100 @@
+"""What a sum or a difference asks of the page: which words name each operand, and how well a
+printed figure sits with them ("公路客运量和水路客运量合计": 公路 | 水路, sharing 客运量). arithmetic.py
+pairs the figures; this module only reads the question and the print around one figure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .extract import Candidate, Extractor, clause_around, item_around
+from .figures import find_figures
+from .question import Question
+from .text import clauses, normalise, sentences
+
+_SUM = re.compile(r"一共|合计|总共|加起来|共计|之和|总计|总和")
+_DIFFERENCE = re.compile(r"比(?P<rest>.+?)(多|高|少|低|大|小)(出了|出|了)?(多少|几)|相差|差距|差(多少|几)")
+_JOIN = re.compile(r"和|与|及|、|加上")
+
+
+@dataclass
+class Operands:
+    """What a sum or difference asks: its operation, the words that tell each operand apart, and
+    the words both share ("公路客运量和水路客运量": 公路 | 水路, sharing 客运量)."""
+
+    op: str  # "+" or "−"
+    left: list[str]
+    right: list[str]
+    shared: list[str]
+
+
+def split_question(question: Question) -> Operands | None:
+    """The operation and its operands' words, or None for a plain question.
+
+    Each operand is named by the words only its side prints; a place is set against a place
+    ("广东…比上海", "同韩国和台湾的贸易额"). The operation's own words (一共, 多出) name neither."""
+    text = question.text
+    total = _SUM.search(text)
+    difference = _DIFFERENCE.search(text)
+    if total is not None:
+        op, m, op_span = "+", _JOIN.search(text[: total.start()]), total.span()
+    elif difference is not None:
+        op, m = "−", re.search(r"比", text)
+        op_span = (difference.start(2), difference.end()) if difference.group(2) else difference.span()
+    else:
+        return None
+    if m is None:
+        return None
+    terms = [t for t in dict.fromkeys([*question.focus, *question.places])
+             if not any(op_span[0] <= at < op_span[1] for at in _positions(text, t))]
+    before = [t for t in terms if any(at < m.start() for at in _positions(text, t))]
+    after = [t for t in terms if any(at >= m.end() for at in _positions(text, t))]
+    right = sorted((t for t in after if t not in before), key=lambda t: min(a for a in _positions(text, t) if a >= m.end()))
+    shared = [t for t in before if t in after]
+    if right and right[0] in question.places:
+        # "同韩国和台湾的贸易额": the places are the operands, what follows is both's
+        shared += [t for t in right if t not in question.places]
+        right = [t for t in right if t in question.places]
+        left = [t for t in before if t in question.places and t not in right]
+    else:
+        left = [t for t in before if t not in after]
+    if not left or not right:
+        return None
+    return Operands(op, left, right, shared)
+
+
+def _positions(text: str, term: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(term), text)]
+
+
+def local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float:
+    """How well the operand's words sit around this figure: in its item, its clause, its sentence, or
+    what its paragraph printed before it."""
+    plain = normalise(candidate.sentence)
+    figures = find_figures(plain)
+    mine = [f for f in figures if f.text == candidate.figure.text]
+    if not mine:
+        return 0.0
+    # "●…计划9000亿元●…●住房贷款规模…": a bullet opens the next item
+    item = _bullet(item_around(plain, mine[0]), mine[0].text)
+    clause = _bullet(clause_around(plain, mine[0], clauses(plain), figures), mine[0].text)
+    # "水路货运量达12.8亿吨。客运量2.2亿人次": what the paragraph printed before may name the operand
+    printed = [normalise(s) for s in sentences(candidate.paragraph.text)]
+    earlier = "".join(printed[: printed.index(plain)]) if plain in printed else ""
+    coverage, _ = extractor.coverage(terms, [(item, 1.0), (clause, 0.85), (plain, 0.5), (earlier, 0.45)])
+    return coverage
+
+
+def names_both(extractor: Extractor, parts: Operands, candidate: Candidate, places: list[str]) -> bool:
+    """The figure's own item prints both operands' words (a place aside: the dateline names it)."""
+    plain = normalise(candidate.sentence)
+    mine = next((f for f in find_figures(plain) if f.text == candidate.figure.text), None)
+    if mine is None:
+        return False
+    item = [(_bullet(item_around(plain, mine), mine.text), 1.0)]
+    sides = [[t for t in side if t not in places] or side for side in (parts.left, parts.right)]
+    return all(extractor.coverage(side, item)[0] >= 0.85 for side in sides)
+
+
+def _bullet(scope: str, figure_text: str) -> str:
+    return next((part for part in scope.split("●") if figure_text in part), scope)

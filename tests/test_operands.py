@@ -1,0 +1,120 @@
+"""Sums and differences of two printed figures take each operand from the words only its side of
+the question prints ("公路客运量和水路客运量": 公路 | 水路), a place set against a place; a figure
+whose own item names both operands is their total or their comparison, never one of them; a total
+the page prints is the answer, not a sum of its parts; approximate figures (近千家) are not computed
+with; an amount asked per person or per unit (人均, 每平方米) is never answered by a total; and the
+parts a sentence opened by 其中 lists ("其中出口749亿美元；进口777.2亿美元") stay parts of its whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.figures import find_figures
+from assistant.flanks import total_for_a_per_unit
+from assistant.operands import split_question
+from assistant.question import Places, analyse
+from assistant.text import Tokenizer, normalise
+
+from .conftest import page_assistant
+
+PAGE = """## 交通运输
+
+１９９７年，全国交通运输生产继续保持良好势头。公路客运量达到１１４亿人次，货运量９９亿吨，分别比上年增长２％和０．６％。水路货运稳中有升，水路客运在结构性调整中继续下降。水路货运量达１２．８亿吨，与上年持平。客运量２．２亿人次，比上年下降３．９％。
+
+## 海关税收
+
+１９９７年，全国海关征收关税和进口环节税９４０亿元，比上一年同期增加８８．４亿元。其中，征收关税３５４．１亿元，进口环节税５８５．９亿元，分别比上年同期增长４％和１４．６％。
+
+## 贸易伙伴
+
+１９９７年，我国与世界各主要国家和地区贸易往来十分活跃，贸易额都有不同程度的增加。十大贸易伙伴及贸易额分别是：日本，６０８．１亿美元；香港，５０７．７亿美元；韩国，２４０．５亿美元；台湾，１９８．４亿美元；印尼，４５．１亿美元。
+
+## 解困资金
+
+目前，通过多种渠道筹集的１１２７．６万元解困和慰问资金，正陆续发放到困难企业。其中市总工会筹资６３．５万元，慰问５８００名特困职工。
+
+## 外资银行
+
+到年底，批准在浦东开设分行的外资银行已有２２家，其中９家已获准经营人民币业务，６家已开办人民币业务；有近千家企业在外资银行开设账户。
+
+## 外贸主体
+
+１９９７年国有企业全年进出口１６３６．６亿美元，增长１２．７％。其中出口１０２６．９亿美元，增长１９．３％；进口６０９．７亿美元，增长３％。１９９７年，外商投资企业全年进出口１５２６．２亿美元，增长１１．３％。其中出口７４９亿美元，增长２１．７％；进口７７７．２亿美元，增长２．８％。
+
+## 教职工住房
+
+全国普通高校教职工住房建设共完成投资１２９亿元，竣工面积１３８６万平方米。
+"""
+ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    return page_assistant(tmp_path_factory.mktemp("operands"), "operands", PAGE, ISSUE, reader="rules")
+
+
+def direct(answer) -> str:
+    return answer.text.split("\n")[0]
+
+
+def operands(text: str):
+    return split_question(analyse(text, Tokenizer(), Places.load()))
+
+
+def test_each_operand_is_named_by_the_words_only_its_side_prints():
+    sum_of = operands("1997年全国公路客运量和水路客运量合计多少亿人次？")
+    assert sum_of.op == "+" and "公路" in sum_of.left and sum_of.right == ["水路"]
+    assert sum_of.shared == ["客运量"] and "合计" not in sum_of.left + sum_of.right  # the operation names neither
+    places = operands("1997年我国同韩国和台湾的贸易额加起来一共多少亿美元？")
+    assert places.left == ["韩国"] and places.right[0] == "台湾"
+    difference = operands("1997年海关征收的进口环节税比关税多出多少亿元？")
+    assert difference.op == "−" and "环节税" in difference.left and difference.right == ["关税"]
+    assert operands("1997年海关征收的进口环节税是多少？") is None
+
+
+@pytest.mark.parametrize("question, result, working", [
+    # the water figure's sentence names only 客运量: the one before it says 水路
+    ("1997年全国公路客运量和水路客运量合计多少亿人次？", "116.2亿人次", "114亿人次 + 2.2亿人次"),
+    # 940亿元 is 关税和进口环节税 together: neither operand
+    ("1997年海关征收的进口环节税比关税多出多少亿元？", "231.8亿元", "585.9亿元 − 354.1亿元"),
+    ("1997年我国同韩国和台湾的贸易额加起来一共多少亿美元？", "438.9亿美元", "240.5亿美元 + 198.4亿美元"),
+    ("浦东外资银行中获准经营人民币业务的比已开办的多几家？", "3家", "9家 − 6家"),
+])
+def test_a_sum_or_difference_takes_one_figure_for_each_operand(assistant, question, result, working):
+    answer = assistant.ask(question)
+    assert direct(answer) == f"答：{result}。", answer.text
+    assert working in answer.text
+
+
+def test_a_total_the_page_prints_is_the_answer_not_a_sum_of_parts(assistant):
+    answer = assistant.ask("通过多种渠道筹集的解困和慰问资金一共是多少？")
+    assert direct(answer) == "答：1127.6万元。", answer.text
+    assert "计算" not in answer.text
+
+
+def test_an_approximate_figure_is_not_computed_with(assistant):
+    answer = assistant.ask("在外资银行开设账户的企业比已开办人民币业务的外资银行多多少家？")
+    assert "994" not in answer.text and "991" not in answer.text, answer.text
+
+
+def test_an_amount_per_person_is_never_answered_by_a_total(assistant):
+    answer = assistant.ask("高校教职工家庭人均居住面积是多少平方米？")
+    assert "1386万平方米" not in direct(answer), answer.text
+    question = analyse("人均居住面积是多少？", Tokenizer(), Places.load())
+
+    def total(sentence: str, text: str) -> bool:
+        plain = normalise(sentence)
+        return total_for_a_per_unit(question, plain, next(f for f in find_figures(plain) if f.text == text))
+
+    assert total("竣工面积１３８６万平方米，人均居住面积提高", "1386万平方米")
+    assert not total("高校教职工家庭人均居住面积提高到７．９５平方米", "7.95平方米")
+    assert not total("其中：办公楼４８５８元／平方米", "4858元")  # the unit says per what
+    assert not total_for_a_per_unit(analyse("每年提供多少个岗位？", Tokenizer(), Places.load()),
+                                    "每年提供１５个公务员岗位", find_figures("每年提供１５个公务员岗位")[0])
+
+
+def test_parts_listed_after_qizhong_stay_parts_of_their_whole(assistant):
+    answer = assistant.ask("1997年外商投资企业的进口是多少？")
+    assert direct(answer) == "答：777.2亿美元。", answer.text
+    answer = assistant.ask("1997年国有企业的进口是多少？")
+    assert direct(answer) == "答：609.7亿美元。", answer.text

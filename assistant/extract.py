@@ -39,7 +39,10 @@ from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
 from .text import clauses, normalise, segmented, sentences, share_heads
 
-_ITEM_SPLIT = re.compile(r"[、，,；;：:]|(?<=[\d%])和|(?<=[\d%])及")
+# "和" and "及" part items when a figure stands on either side ("800公里的高速公路和540公里的…");
+# "一、二级" is one grade range, not two items
+_ITEM_SPLIT = re.compile(r"(?<![一二三四五六七八九十])、|(?<=[一二三四五六七八九十])、(?![一二三四五六七八九十])|[，,；;：:]"
+                         r"|(?<=[\d%])[和及]|[和及](?=[近约超逾]?\d)")
 COMPATIBLE = {  # what a question asking for one kind of figure may be answered with
     "money": {"money"},
     "people": {"people"},
@@ -426,7 +429,7 @@ def _before_figure(character: str, text: str) -> bool:
 
 def item_around(sentence: str, figure: Figure) -> str:
     """The list item holding the figure: "引进企业71家", "15个公务员岗位"."""
-    left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, figure.start)), default=0)
+    left = _item_start(sentence, figure.start)
     after = next(_ITEM_SPLIT.finditer(sentence, figure.end), None)
     right = after.start() if after else len(sentence)
     # "每年提供15个公务员岗位、60个事业单位岗位": items that start with their figure share the
@@ -442,7 +445,7 @@ def item_around(sentence: str, figure: Figure) -> str:
         # "总油气当量首次突破2000万吨，达2069.7万吨": the amount reached is the quantity the mark named
         earlier = [f for f in find_figures(sentence[:left]) if f.kind == figure.kind]
         if earlier and a_mark_passed(sentence, earlier[-1], [earlier[-1], figure]):
-            left = max((m.end() for m in _ITEM_SPLIT.finditer(sentence, 0, earlier[-1].start)), default=0)
+            left = _item_start(sentence, earlier[-1].start)
     elif after is not None and figure.end == right and (parallel := _PARALLEL_ITEM.match(sentence[after.end():])) \
             and after_last_verb(parallel.group(1)) == 0:
         # "实现销售收入64.3亿元，利税10.1亿元": the next item is a bare quantity, so the subject and verb
@@ -450,6 +453,11 @@ def item_around(sentence: str, figure: Figure) -> str:
         # "引进企业71家，签约资金达80.7亿元", where each item has its own verb.
         left += after_last_verb(sentence[left:figure.start])
     return sentence[left:right]
+
+
+def _item_start(sentence: str, at: int) -> int:
+    # (the whole sentence is searched: "和" before a figure is a split only when it sees the figure)
+    return max((m.end() for m in _ITEM_SPLIT.finditer(sentence) if m.end() <= at), default=0)
 
 
 _REACHED = re.compile(r"(?:达到|达|为)了?")

@@ -5,8 +5,9 @@ each start with their own condition share the lead of the first ("每千瓦时0.
 when no change in points is printed; the year after 比 is the one compared with, not the figure's
 own; "美国进口", one word to jieba, asks about 进口 in 美国; a question asking how far apart two
 things are is not answered by one of them; the level a change reached ("提高到7.95平方米") is no
-change; and a follow-up naming another item of the list the last answer quoted ("禽蛋呢？", "投产呢？")
-takes that item's place in the question."""
+change; a follow-up naming another item of the list the last answer quoted ("禽蛋呢？", "投产呢？")
+takes that item's place in the question; and a figure printed before its noun ("540公里的一、二级汽车专用公路")
+names that noun."""
 
 from __future__ import annotations
 
@@ -142,3 +143,14 @@ def test_only_a_list_of_like_quantities_lends_its_names():
     assert _listed_name(quoted, "旅游收入", "答：482万余人次。", "巴宜区接待游客多少人次？") == ""
     listed = "全国人均占有肉类产品５０．２公斤、禽蛋１７公斤"
     assert _listed_name(listed, "禽蛋", "答：50.2公斤。", "1997年全国人均占有肉类产品多少公斤？") == "肉类产品"
+
+
+def test_a_figure_before_its_noun_names_that_noun():
+    # "800公里的高速公路和540公里的一、二级汽车专用公路": 和 before a figure parts the items, and
+    # "一、二级" is one range of grades, not two items
+    plain = normalise("今年新建公路里程将达２３７０公里，其中包括８００公里的高速公路和５４０公里的一、二级汽车专用公路。")
+    items = {f.text: item_around(plain, f) for f in find_figures(plain)}
+    assert items["800公里"] == "其中包括800公里的高速公路"
+    assert items["540公里"].startswith("540公里的一、二级汽车专用公路")
+    listed = normalise("每年提供１５个公务员岗位、６０个事业单位岗位")
+    assert [item_around(listed, f) for f in find_figures(listed)] == ["15个公务员岗位", "60个事业单位岗位"]

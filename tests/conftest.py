@@ -67,3 +67,11 @@ def page_assistant(root: Path, name: str, page: str, issue: str = "", reader: st
     if issue:
         write(root / "corpus" / f"{name}.toml", issue)
     return Assistant(Settings(corpus_dirs=(root / "corpus",), index_dir=root / "index", reader=reader))
+
+
+PEOPLES_DAILY_ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'  # the masthead of a January 1998 page
+
+
+def direct(answer) -> str:
+    """The answer's first line, what it states ("答：231.8亿元。"), without working or sources."""
+    return answer.text.split("\n")[0]

@@ -21,7 +21,7 @@ from assistant.flanks import printed_as_change
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, normalise
 
-from .conftest import page_assistant
+from .conftest import PEOPLES_DAILY_ISSUE, direct, page_assistant
 
 PAGE = """## 菜篮子工程
 
@@ -51,16 +51,11 @@ PAGE = """## 菜篮子工程
 
 高校教职工家庭人均居住面积已由１９９３年底的６．６８平方米提高到１９９７年底的７．９５平方米。
 """
-ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    return page_assistant(tmp_path_factory.mktemp("agreement"), "agreement", PAGE, ISSUE, reader="rules")
-
-
-def direct(answer) -> str:
-    return answer.text.split("\n")[0]
+    return page_assistant(tmp_path_factory.mktemp("agreement"), "agreement", PAGE, PEOPLES_DAILY_ISSUE, reader="rules")
 
 
 @pytest.mark.parametrize("question, figure", [

@@ -15,7 +15,7 @@ from assistant.operands import split_question
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, normalise
 
-from .conftest import page_assistant
+from .conftest import PEOPLES_DAILY_ISSUE, direct, page_assistant
 
 PAGE = """## 交通运输
 
@@ -45,16 +45,11 @@ PAGE = """## 交通运输
 
 全国普通高校教职工住房建设共完成投资１２９亿元，竣工面积１３８６万平方米。
 """
-ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    return page_assistant(tmp_path_factory.mktemp("operands"), "operands", PAGE, ISSUE, reader="rules")
-
-
-def direct(answer) -> str:
-    return answer.text.split("\n")[0]
+    return page_assistant(tmp_path_factory.mktemp("operands"), "operands", PAGE, PEOPLES_DAILY_ISSUE, reader="rules")
 
 
 def operands(text: str):

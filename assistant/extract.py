@@ -211,7 +211,8 @@ class Extractor:
         """Hard rules, as a sentence about another place is (flanks.py): not in the dimension asked,
         a dateline, points for a rate, the user's own number, another year's or span's figure, a
         count of what another verb did, a sum over several years, a listed group's figure, a round
-        mark passed when the amount reached is printed beside it, a rate for an amount in a named unit."""
+        mark passed when the amount reached is printed beside it, a rate for an amount in a named unit,
+        a total for an amount per person or unit (人均)."""
         return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
                 or another_year(question, sentence, figure, issue_year(paragraph),

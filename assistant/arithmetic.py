@@ -38,14 +38,15 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
     # sit nearer its words than the left one does; the left side also carries what both share
     # ("长期内使出口增长的幅度比短期内")
     right_words = {id(c): local(extractor, parts.right, c) for c in candidates}
+    as_left = {id(c): local(extractor, parts.left + parts.shared, c) for c in candidates}
+    as_right = {id(c): local(extractor, parts.right + parts.shared, c) for c in candidates}
     best, best_score = None, 0.0
     for a in candidates:
         for b in candidates:
             if a.figure.text == b.figure.text or _unit_class(a) != _unit_class(b) \
                     or right_words[id(a)] >= right_words[id(b)]:
                 continue
-            score = (local(extractor, parts.left + parts.shared, a) + local(extractor, parts.right + parts.shared, b)
-                     + min(a.score, b.score))
+            score = as_left[id(a)] + as_right[id(b)] + min(a.score, b.score)
             if a.paragraph != b.paragraph:
                 score -= 0.2  # two paragraphs can hold the operands, but one that holds both is likelier
             if score > best_score:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.arithmetic import _operand_figures, printed_difference
+from assistant.chat import Conversation
 from assistant.figures import find_figures
 from assistant.flanks import total_for_a_per_unit
 from assistant.operands import split_question
@@ -40,6 +42,10 @@ PAGE = """## 交通运输
 ## 外贸主体
 
 １９９７年国有企业全年进出口１６３６．６亿美元，增长１２．７％。其中出口１０２６．９亿美元，增长１９．３％；进口６０９．７亿美元，增长３％。１９９７年，外商投资企业全年进出口１５２６．２亿美元，增长１１．３％。其中出口７４９亿美元，增长２１．７％；进口７７７．２亿美元，增长２．８％。
+
+## 信贷计划
+
+今年对国家银行贷款指导性计划是９０００亿元，比去年实际新增贷款还要多出８００亿元以上。
 
 ## 教职工住房
 
@@ -88,8 +94,25 @@ def test_a_total_the_page_prints_is_the_answer_not_a_sum_of_parts(assistant):
 
 
 def test_an_approximate_figure_is_not_computed_with(assistant):
-    answer = assistant.ask("在外资银行开设账户的企业比已开办人民币业务的外资银行多多少家？")
-    assert "994" not in answer.text and "991" not in answer.text, answer.text
+    question = "在外资银行开设账户的企业比在浦东开设分行的外资银行多多少家？"
+    prepared = assistant.prepare(question, Conversation())
+    extractor = assistant.extractive.extractor
+    found = extractor.candidates(prepared.question, prepared.hits)
+    assert any(c.figure and c.figure.text == "近千家" for c in found)  # printed, and about the question
+    operands = _operand_figures(prepared.question, split_question(prepared.question), found, extractor)
+    assert operands and not any(c.figure.qualifier for c in operands)
+
+
+def test_the_measure_both_operands_share_is_printed_with_each(assistant):
+    # 进出口1636.6亿美元 and 1526.2亿美元 are not the 进口 asked of either kind of enterprise
+    answer = assistant.ask("1997年外商投资企业的进口比国有企业的进口多多少亿美元？")
+    assert "1636.6" not in answer.text and "1526.2" not in answer.text, answer.text
+
+
+def test_a_difference_printed_after_duochu_is_the_answer_as_printed(assistant):
+    prepared = assistant.prepare("今年国家银行贷款指导性计划比去年实际新增贷款多出多少？", Conversation())
+    printed = printed_difference(prepared.question, prepared.hits, assistant.extractive.extractor)
+    assert printed is not None and printed.figure.text == "800亿元以上"
 
 
 def test_an_amount_per_person_is_never_answered_by_a_total(assistant):

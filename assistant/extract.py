@@ -102,14 +102,14 @@ class Extractor:
         if indptr is not None:
             counts = indptr[1:] - indptr[:-1]
             self._df = {token: int(counts[i]) for token, i in vocab.items() if i < len(counts)}
-        self._max_idf = math.log(1 + n)
+        self.max_idf = math.log(1 + n)
         self._n = n
         self.home = self.home_places()
 
     def idf(self, term: str) -> float:
         df = self._df.get(term)
         if df is None:
-            return self._max_idf
+            return self.max_idf
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def is_printed(self, term: str) -> bool:
@@ -141,13 +141,13 @@ class Extractor:
                 elif len(term) >= 3 and (pieces := _pieces_printed(term, scope)):
                     best = max(best, pieces * credit)  # 签约的资金 / 签约资金
             got += weight * best
-            anchored = anchored or (best >= 0.7 and weight >= 0.25 * self._max_idf)
+            anchored = anchored or (best >= 0.7 and weight >= 0.25 * self.max_idf)
         return (got / total if total else 0.0), anchored
 
     def candidates(self, question: Question, hits: list[Hit]) -> list[Candidate]:
         found = []
         for hit in hits:
-            context = self._context(hit.paragraph)
+            context = self.context(hit.paragraph)
             previous, run = "", ""
             for sentence in sentences(hit.paragraph.text):
                 plain = share_heads(normalise(sentence))
@@ -197,7 +197,7 @@ class Extractor:
                 score += 0.05
             if question.kind_from_topic and figure.kind != "money":
                 score -= TOPIC_KIND
-            if question.years and not set(question.years) & set(self._dated(f"{plain} {context}", hit.paragraph)):
+            if question.years and not set(question.years) & set(self.dated(f"{plain} {context}", hit.paragraph)):
                 score -= 0.2
             score += ASKED_FIGURES * _asked_printed(asked, figure, item, figures)
             score -= self._breakdown_penalty(question, plain, figure)
@@ -234,7 +234,7 @@ class Extractor:
         return question.asks == "growth" and c.figure.kind != "percent" and not c.is_change
 
     @staticmethod
-    def _dated(text: str, paragraph: Paragraph) -> list[str]:
+    def dated(text: str, paragraph: Paragraph) -> list[str]:
         """The years a text is about: those it prints, or else its issue's ("春节前夕…抽查" in a 1998 paper)."""
         year = issue_year(paragraph)
         return years_printed(text, year) or ([str(year)] if year else [])
@@ -263,7 +263,7 @@ class Extractor:
         """The best candidate answers a question put in other words (see PARAPHRASE_WORDS)."""
         key = self.key_term(question)
         return (c.coverage >= PARAPHRASE_WORDS and bool(key)
-                and self.mentions(normalise(c.sentence) + self._context(c.paragraph), key)
+                and self.mentions(normalise(c.sentence) + self.context(c.paragraph), key)
                 and self.meaning(question, c) >= PARAPHRASE_MEANING)
 
     def _sentence_candidate(self, question, hit, sentence, plain, context, place_fit):
@@ -312,7 +312,8 @@ class Extractor:
         at = text.find(sentence)
         return text[:at] if at > 0 else ""
 
-    def _context(self, paragraph: Paragraph) -> str:
+    def context(self, paragraph: Paragraph) -> str:
+        """What the paragraph and its article's heading print: the widest scope a word is credited in."""
         return self._heading(paragraph) + " " + paragraph.search_text
 
     def _heading(self, paragraph: Paragraph) -> str:

@@ -45,7 +45,7 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
     found: list[Candidate] = []
     for hit in hits:
         paragraph = hit.paragraph
-        context = extractor._context(paragraph)
+        context = extractor.context(paragraph)
         printed = sentences(paragraph.text)
         for j, plain in enumerate(split(paragraph)):
             place_fit = extractor._place_fit(question, plain, paragraph, context)

@@ -167,7 +167,7 @@ class Judge:
             "meaning": x.meaning(question, c),
             "bigrams_sentence": _share(bigrams(question.text), plain),
             "unprinted_share": self.unprinted_share(question),
-            "key_printed": float(bool(term := x.key_term(question)) and x.mentions(plain + x._context(c.paragraph), term)),
+            "key_printed": float(bool(term := x.key_term(question)) and x.mentions(plain + x.context(c.paragraph), term)),
             # the same figure printed in several paragraphs (a summary and its report) backs itself up
             "support": min(sum(1 for o in ranked if answer_key(o) == key and o.score >= top.score - 0.3), 4) / 4,
             "close_values": min(len(close), 5) / 5,
@@ -191,16 +191,16 @@ class Judge:
             scopes = [(item_around(plain, mine), 1.0), (clause_around(plain, mine, spans, figures), 0.85), (plain, 0.7)]
         else:
             scopes = [(plain, 1.0)]
-        scopes.append((x._context(c.paragraph), 0.55))
+        scopes.append((x.context(c.paragraph), 0.55))
         terms = [t for t in question.focus if len(t) >= 2] or list(question.focus)
         if not terms:
             return {"missing_near": 0.0, "missing_anywhere": 0.0, "rarest_credit": 1.0, "time_agrees": 0.0,
                     "time_conflicts": 0.0, "year_missing": 0.0}
-        top = x._max_idf
+        top = x.max_idf
         asked_times = time_words(question.text)
         near = time_words(" ".join(text for text, weight in scopes if weight >= 0.85))
         anywhere = time_words(" ".join(text for text, _ in scopes))
-        years = set(x._dated(" ".join(text for text, _ in scopes), c.paragraph))
+        years = set(x.dated(" ".join(text for text, _ in scopes), c.paragraph))
         times = {"time_agrees": float(bool(asked_times & anywhere)),
                  "time_conflicts": float(bool(asked_times) and bool(near) and not asked_times & near),
                  "year_missing": float(bool(question.years) and not set(question.years) & years)}

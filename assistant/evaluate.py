@@ -44,8 +44,12 @@ def body_of(answer_text: str) -> str:
 
 
 def direct_part(body: str) -> str:
-    """What the answer asserts, without the sentences it quotes as support."""
-    return re.sub(r"“[^”]*”", " ", body)
+    """What the answer asserts, without the sentences it quotes as support, and without the working
+    of a computed answer: its operands are printed figures, not what the answer claims."""
+    return re.sub(r"“[^”]*”", " ", body.split(WORKING, 1)[0])
+
+
+WORKING = "\n计算："  # the line that shows a computed answer's working (arithmetic.py)
 
 
 def expected_refusal(row: dict) -> bool:

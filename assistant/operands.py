@@ -85,6 +85,13 @@ def local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float
     return coverage
 
 
+def own_item(candidate: Candidate) -> str:
+    """The list item that holds the figure ("其中9家已获准经营人民币业务")."""
+    plain = normalise(candidate.sentence)
+    mine = next((f for f in find_figures(plain) if f.text == candidate.figure.text), None)
+    return _bullet(item_around(plain, mine), mine.text) if mine is not None else plain
+
+
 def names_both(extractor: Extractor, parts: Operands, candidate: Candidate, places: list[str]) -> bool:
     """The figure's own item prints both operands' words (a place aside: the dateline names it)."""
     plain = normalise(candidate.sentence)

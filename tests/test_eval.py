@@ -86,6 +86,13 @@ def test_quoted_support_does_not_count_as_the_answer():
     assert not score_row(ROW, result(answer, cited=(PARA,)), set()).correct
 
 
+def test_a_computed_answer_counts_only_for_what_it_states_not_for_its_operands():
+    working = "答：72.2亿公斤。\n计算：85.2亿公斤 − 13亿公斤 = 72.2亿公斤\n依据：“……”[1]"
+    gold = dict(ROW, answer="13亿公斤", accept=["13亿公斤"])
+    assert not score_row(gold, result(working, cited=("增产13亿公斤，达85.2亿公斤",)), set()).correct
+    assert score_row(dict(ROW, answer="72.2亿公斤", accept=["72.2亿公斤"]), result(working), set()).correct
+
+
 def test_a_name_or_rank_counts_only_as_stated_unless_the_answer_is_the_quote():
     rank = {"id": "r", "kind": "followup", "question": "在世界上排第几？", "answer": "第八名", "accept": ["第八名"],
             "source_quote": "上升到去年的第八名"}

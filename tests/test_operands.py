@@ -136,3 +136,9 @@ def test_parts_listed_after_qizhong_stay_parts_of_their_whole(assistant):
     assert direct(answer) == "答：777.2亿美元。", answer.text
     answer = assistant.ask("1997年国有企业的进口是多少？")
     assert direct(answer) == "答：609.7亿美元。", answer.text
+
+
+def test_the_left_figure_names_the_left_operand_not_only_the_right_one(assistant):
+    # 22家 and 9家 are both 外资银行: neither is the count of 企业 (近千家, which is not computed with)
+    answer = assistant.ask("在外资银行开设账户的企业比在浦东开设分行的外资银行多多少家？")
+    assert "计算" not in answer.text and "13家" not in answer.text, answer.text

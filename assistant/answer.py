@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import jieba.posseg
 
-from .arithmetic import Composite, answers_operation, compose, printed_difference
+from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
 from .extract import Candidate, Extractor
 from .figures import find_figures
 from .flanks import asked_starts, ends_range_from
@@ -67,7 +67,8 @@ class ExtractiveAnswerer:
         # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
         # operand for a difference
         eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
-                    and answers_operation(question, c)]
+                    and answers_operation(question, c)
+                    and not part_for_a_sum(question, c, candidates, self.extractor)]
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
             stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)

@@ -138,6 +138,31 @@ def answers_operation(question: Question, candidate: Candidate) -> bool:
     return parts.op != "−" or candidate.is_change
 
 
+def part_for_a_sum(question: Question, candidate: Candidate, found: list[Candidate], extractor: Extractor) -> bool:
+    """"红星机械厂和东风纺织厂职工一共多少人" is not answered by 红星机械厂's 近千人 when 东风纺织厂's 600人
+    stands beside it: a figure that names one operand alone, with another of the same unit naming the
+    other one alone, is a part of the total asked. (A figure naming neither or both may be the total.)"""
+    parts = split_question(question)
+    if parts is None or parts.op != "+" or candidate.figure is None:
+        return False
+    sides = [[t for t in side if t not in question.places] or side for side in (parts.left, parts.right)]
+    mine = [local(extractor, side, candidate) for side in sides]
+    own = mine.index(max(mine))
+    if mine[own] < NAMES_SIDE or mine[own] - mine[1 - own] < LEANS:
+        return False
+    for other in found[:8]:
+        if other is candidate or other.figure is None or _unit_class(other) != _unit_class(candidate):
+            continue
+        theirs = [local(extractor, side, other) for side in sides]
+        if theirs[1 - own] >= NAMES_SIDE and theirs[1 - own] - theirs[own] >= LEANS:
+            return True
+    return False
+
+
+# a figure names an operand when its words sit around it, and that operand alone when the other's
+# sit clearly less near ("A和B职工": 职工, said once, is both's, so the other side is never at zero)
+NAMES_SIDE, LEANS = 0.6, 0.3
+
 _SAME = {"名": "人", "位": "人"}
 PRINTED_CHANGE = 0.55  # the answerer's own bar (answer.ACCEPT): a printed change it would answer with
 

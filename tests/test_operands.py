@@ -2,7 +2,8 @@
 the question prints ("公路客运量和水路客运量": 公路 | 水路), a place set against a place; a figure
 whose own item names both operands is their total or their comparison, never one of them; a total
 the page prints is the answer, not a sum of its parts; approximate figures (近千家) are not computed
-with; an amount asked per person or per unit (人均, 每平方米) is never answered by a total; and the
+with; one operand is no answer to a sum; an amount asked per person or per unit (人均, 每平方米) is never
+answered by a total; and the
 parts a sentence opened by 其中 lists ("其中出口749亿美元；进口777.2亿美元") stay parts of its whole."""
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ PAGE = """## 交通运输
 ## 信贷计划
 
 今年对国家银行贷款指导性计划是９０００亿元，比去年实际新增贷款还要多出８００亿元以上。
+
+## 职工
+
+１９９７年，红星机械厂职工近千人，东风纺织厂职工６００人。
 
 ## 教职工住房
 
@@ -142,3 +147,10 @@ def test_the_left_figure_names_the_left_operand_not_only_the_right_one(assistant
     # 22家 and 9家 are both 外资银行: neither is the count of 企业 (近千家, which is not computed with)
     answer = assistant.ask("在外资银行开设账户的企业比在浦东开设分行的外资银行多多少家？")
     assert "计算" not in answer.text and "13家" not in answer.text, answer.text
+
+
+def test_one_operand_is_no_answer_to_a_sum(assistant):
+    # 近千人 is 红星's alone, with 东风's 600人 beside it; and it is approximate, so nothing is computed
+    answer = assistant.ask("1997年红星机械厂和东风纺织厂职工一共多少人？")
+    assert "近千人" not in direct(answer) and "600人" not in direct(answer), answer.text
+    assert direct(assistant.ask("1997年东风纺织厂职工有多少人？")) == "答：600人。"

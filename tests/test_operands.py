@@ -2,9 +2,8 @@
 the question prints ("公路客运量和水路客运量": 公路 | 水路), a place set against a place; a figure
 whose own item names both operands is their total or their comparison, never one of them; a total
 the page prints is the answer, not a sum of its parts; approximate figures (近千家) are not computed
-with; one operand is no answer to a sum; an amount asked per person or per unit (人均, 每平方米) is never
-answered by a total; and the
-parts a sentence opened by 其中 lists ("其中出口749亿美元；进口777.2亿美元") stay parts of its whole."""
+with; one operand is no answer to a sum; an amount asked per person or per unit (人均, 每平方米) is
+never answered by a total; and the parts a sentence opened by 其中 lists ("其中出口749亿美元；进口777.2亿美元") stay parts of its whole."""
 
 from __future__ import annotations
 

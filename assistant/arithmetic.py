@@ -9,7 +9,16 @@ from dataclasses import dataclass
 
 from .extract import Candidate, Extractor
 from .figures import find_figures
-from .flanks import ASKS_CHANGE, RANGE_TO, asked_years, flanks, is_range_start, issue_year, years_printed
+from .flanks import (
+    ASKS_CHANGE,
+    RANGE_TO,
+    asked_years,
+    flanks,
+    is_range_start,
+    issue_year,
+    printed_as_change,
+    years_printed,
+)
 from .operands import Operands, local, names_both, own_item, split_question
 from .question import Question
 from .schema import Hit
@@ -123,7 +132,7 @@ def printed_difference(question: Question, hits: list[Hit], extractor: Extractor
         plain = normalise(c.sentence)
         mine = next((f for f in find_figures(plain) if f.text == c.figure.text), None)
         compared = plain[: mine.start].rsplit("比", 1) if mine is not None else []
-        if len(compared) == 2 and any(t in compared[1] for t in right_terms) and _is_change(plain, mine, []):
+        if len(compared) == 2 and any(t in compared[1] for t in right_terms) and printed_as_change(plain, mine):
             return c
     return None
 
@@ -217,7 +226,7 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
         if mine is None:
             continue
         alike = [f for f in figures if f is not mine and _unit_of(f) == _unit_of(mine)]
-        if any(_is_change(plain, f, figures) for f in [mine, *alike]):
+        if any(printed_as_change(plain, f) for f in [mine, *alike]):
             return None  # the change is printed
         other, mine_is_start = None, False
         base_year = base.group(1) if base else ""
@@ -247,13 +256,6 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
         value = high.figure.value - low.figure.value
         return Composite("−", high, low, value, _print_like(value, high))
     return None
-
-
-def _is_change(sentence: str, figure, figures) -> bool:
-    """Printed as a change: "减少27万人", "增长12%" (the words right before it)."""
-    before = re.split(r"[，,；;。：:]", sentence[: figure.start])[-1][-6:]
-    return bool(re.search(r"增长|增加|减少|下降|降低|提高|上升|多了|少了|[多高]出|增幅|降幅|[增减降升]了?$", before)) and not re.search(
-        r"[到至]$", before)
 
 
 def _year_of(sentence: str, figure, issue: int | None = None) -> str:

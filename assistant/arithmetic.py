@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .extract import Candidate, Extractor
-from .figures import find_figures
+from .figures import counted_unit, find_figures
 from .flanks import (
     ASKS_CHANGE,
     RANGE_TO,
@@ -99,7 +99,7 @@ def _operand_figures(question: Question, parts: Operands, found: list[Candidate]
                      extractor: Extractor) -> list[Candidate] | None:
     """The printed figures that may be one operand; None when the total asked is printed."""
     # a difference asked in points (几个百分点) is computed from two rates printed in %
-    asked_unit = "%" if question.unit == "个百分点" else _SAME.get(question.unit, question.unit)
+    asked_unit = "%" if question.unit == "个百分点" else counted_unit(question.unit)
     # only like quantities in the unit asked (a 项 total is never a sum of two head-counts, 名), and
     # only exact figures (近千家 less 9家 is not 991家)
     candidates = [c for c in found if c.figure is not None and c.coverage >= 0.3 and not c.figure.qualifier
@@ -172,7 +172,6 @@ def part_for_a_sum(question: Question, candidate: Candidate, found: list[Candida
 # sit clearly less near ("A和B职工": 职工, said once, is both's, so the other side is never at zero)
 NAMES_SIDE, LEANS = 0.6, 0.3
 
-_SAME = {"名": "人", "位": "人"}
 PRINTED_CHANGE = 0.55  # the answerer's own bar (answer.ACCEPT): a printed change it would answer with
 
 
@@ -182,7 +181,7 @@ def _unit_class(candidate: Candidate) -> str:
 
 def _unit_of(figure) -> str:
     """名 and 位 count people as 人 do; a figure without a unit is of its kind."""
-    return _SAME.get(figure.unit, figure.unit) or figure.kind
+    return counted_unit(figure.unit) or figure.kind
 
 
 def _print_like(value: float, model: Candidate) -> str:

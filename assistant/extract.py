@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .figures import find_figures, find_ordinals
+from .figures import counted_unit, find_figures, find_ordinals
 from .flanks import (
     FlankEvidence,
     a_mark_passed,
@@ -58,7 +58,6 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
 }
 # points are asked of two rates printed in % as much as of a printed change in points (only the
 # latter may be stated as the answer: Extractor.level_for_change)
-_SAME_UNIT = {"名": "人", "位": "人", "个百分点": "%"}
 _DATELINE = re.compile(r"(?:本报|新华社|据新华社|中新社)[^，。：:]{0,12}?(?:\d{1,2}|[一二三四五六七八九十]+)月(?:\d{1,2}|[一二三四五六七八九十]+)日(?:讯|电)")
 # a compound of a pair (进出口 = 进口 + 出口) names the pair: a word printed only inside it is not printed
 _COORDINATED = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
@@ -191,8 +190,7 @@ class Extractor:
                 coverage *= 0.6
             score = coverage + place_fit + 0.05 / hit.rank
             if question.unit:
-                got = _SAME_UNIT.get(figure.unit, figure.unit)
-                score += 0.15 if got == _SAME_UNIT.get(question.unit, question.unit) else -0.2
+                score += 0.15 if _unit_agrees(figure.unit, question.unit) else -0.2
             if question.asks == "growth" and figure.kind == "percent":
                 score += 0.05
             if question.kind_from_topic and figure.kind != "money":
@@ -493,3 +491,10 @@ def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], f
             if len(earlier) >= len(mine):
                 return earlier[len(earlier) - len(mine) + k] + " " + clause
     return clause
+
+
+def _unit_agrees(printed: str, asked: str) -> bool:
+    """The unit asked is the one printed (名 counts as 人; a difference of rates in 个百分点 is in %)."""
+    def kind(unit: str) -> str:
+        return "%" if unit == "个百分点" else counted_unit(unit)
+    return kind(printed) == kind(asked)

@@ -163,11 +163,16 @@ def same_value(a: Figure, b: Figure, *, rel: float = 1e-9) -> bool:
 _EQUIVALENT_UNITS = {"名": "人", "位": "人", "％": "%"}
 
 
+def counted_unit(unit: str) -> str:
+    """名 and 位 count people as 人 does: one unit for telling answers apart and checking agreement."""
+    return _EQUIVALENT_UNITS.get(unit, unit)
+
+
 def same_figure(expected: Figure, got: Figure) -> bool:
     """Value and unit agree after normalisation; a printed qualifier (近, 余, 以上) must be kept."""
     if not same_value(expected, got):
         return False
-    eu, gu = (_EQUIVALENT_UNITS.get(u, u) for u in (expected.unit, got.unit))
+    eu, gu = counted_unit(expected.unit), counted_unit(got.unit)
     if eu and gu and eu != gu:
         return False
     return _qualifier_class(expected.qualifier) == _qualifier_class(got.qualifier)

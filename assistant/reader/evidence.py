@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from ..extract import Extractor
-from ..figures import find_figures
+from ..figures import counted_unit, find_figures
 from ..flanks import issue_year, years_printed
 from ..question import Question
 from .candidates import Candidate, time_words
@@ -98,8 +98,7 @@ class Evidence:
     def _figure_row(self, question: Question, c: Candidate, vector: np.ndarray | None) -> dict:
         row = self._common(question, c, vector)
         figure = c.figure
-        asked_unit = {"名": "人", "位": "人"}.get(question.unit, question.unit)
-        unit = {"名": "人", "位": "人"}.get(figure.unit, figure.unit)
+        asked_unit, unit = counted_unit(question.unit), counted_unit(figure.unit)
         # what is printed beside the figure (flanks.py): the same reading the rule scorer weighs
         beside = self.extractor.flanks(question, c.plain, figure, find_figures(c.plain), self.extractor._heading(c.paragraph))
         is_change = beside.is_change

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..extract import Candidate, Extractor, clause_around, item_around
-from ..figures import find_figures
+from ..figures import counted_unit, find_figures
 from ..question import Question
 from ..text import clauses, normalise, sentences, share_heads
 from .candidates import time_words
@@ -173,7 +173,7 @@ class Judge:
             "close_values": min(len(close), 5) / 5,
             "level_for_change": float(x.level_for_change(question, c)),
             "is_change": float(c.is_change),
-            "unit_match": float(bool(question.unit) and figure is not None and _unit(figure.unit) == _unit(question.unit)),
+            "unit_match": float(bool(question.unit) and figure is not None and counted_unit(figure.unit) == counted_unit(question.unit)),
             "kind_exact": float(figure is not None and figure.kind == question.asks),
             "wants_figure": float(question.wants_figure),
             "names_place": float(bool(question.places)),
@@ -244,11 +244,7 @@ class Judge:
 
 def answer_key(c: Candidate):
     """What tells two candidates' answers apart: the figure's value and unit, or the sentence."""
-    return (c.figure.value, _unit(c.figure.unit)) if c.figure is not None else c.sentence
-
-
-def _unit(unit: str) -> str:
-    return {"名": "人", "位": "人"}.get(unit, unit)
+    return (c.figure.value, counted_unit(c.figure.unit)) if c.figure is not None else c.sentence
 
 
 def _share(asked: set[str], text: str) -> float:

@@ -68,7 +68,8 @@ class ExtractiveAnswerer:
         # operand for a difference
         eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
                     and answers_operation(question, c)
-                    and not part_for_a_sum(question, c, candidates, self.extractor)]
+                    and not part_for_a_sum(question, c, candidates, self.extractor)
+                    and not (c.figure is not None and c.figure.text in question.answered_before)]
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
             stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)

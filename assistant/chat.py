@@ -372,6 +372,8 @@ class Assistant:
         elif standalone == asked:
             standalone = in_context(asked, previous.question if previous else None, current)
         question = current if standalone == asked else self.analyse(standalone)
+        if standalone != asked and previous is not None:
+            question.answered_before = stated_figures_of(previous.answer_shown)
         # 西藏 in a Tibetan daily names no particular source: only other places constrain
         extractor = self.extractive.extractor
         question.places = [p for p in question.places if p not in extractor.home]
@@ -456,3 +458,9 @@ def answer_record(assistant: Assistant, row: dict) -> dict:
         "replaced": answer.replaced,
         "draft": answer.draft,
     }
+
+
+def stated_figures_of(answer_shown: str) -> list[str]:
+    """The figures an answer stated on its own line ("答：609.7亿美元。"), not those it quoted or computed from."""
+    line = answer_shown.split("\n", 1)[0]
+    return [f.text for f in find_figures(line) if f.kind != "date"] if line.startswith("答") else []

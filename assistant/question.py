@@ -204,6 +204,9 @@ class Question:
     # money read from what the quantity is about (投资, 收入), not from how it is asked (多少元):
     # "投资项目多少" or "收入增加的户数" may still want another kind, so the kind only weighs
     kind_from_topic: bool = False
+    # a follow-up ("那外商投资企业的进口呢？") asks for something other than what the turn before it
+    # answered: those figures (as shown) are not its answer
+    answered_before: list[str] = field(default_factory=list)
     vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it
 
     @property

@@ -5,6 +5,8 @@ import pytest
 from assistant.chat import Assistant, Conversation
 from assistant.verify import unsupported_figures
 
+from .conftest import PEOPLES_DAILY_ISSUE, direct, page_assistant
+
 P000, P001 = "000_3cc3c21d9f8b25fb", "001_0d3c75e96ce2502d"
 
 
@@ -191,6 +193,17 @@ def test_a_part_is_not_answered_with_the_total(assistant):
     conversation = Conversation()
     assistant.ask("在鄂就业的西藏籍学生中在事业单位的有多少人？", conversation)
     assert assistant.ask("企业呢？", conversation).text.startswith("答：400余人")
+
+
+def test_a_followup_is_not_answered_with_the_figure_just_given(tmp_path):
+    """"长期内呢？" asks for something other than the short-term 12% just answered."""
+    page = ("## 东南亚金融危机\n\n据国际货币基金组织测算，东南亚国家汇率贬值在短期内会使其出口增长１２％，"
+            "在长期内（一年以后）会使出口增长５６％（考虑经济衰退的影响，则为４６％）。\n")
+    assistant = page_assistant(tmp_path, "crisis", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    conversation = Conversation()
+    first = assistant.ask("据国际货币基金组织测算，东南亚国家汇率贬值短期内会使其出口增长多少？", conversation)
+    assert direct(first) == "答：12%。"
+    assert direct(assistant.ask("长期内呢？", conversation)) == "答：56%。"
 
 
 def test_another_provinces_figure_is_never_given(assistant):

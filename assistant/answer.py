@@ -5,7 +5,9 @@ several give different figures. Every number it prints comes from a cited paragr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import Protocol
 
 import jieba.posseg
 
@@ -33,6 +35,20 @@ _ENTITY = {
 }
 
 
+class Answerer(Protocol):
+    """What the chat asks of an answerer, extractive or generative: the answer as it is written
+    (text pieces, then the final verified `Answer`), and a follow-up put as a standalone question
+    where the answerer can do that itself (None: the chat's own rules do it)."""
+
+    name: str
+
+    def answer(self, question: Question, hits: list[Hit], *, asked: str) -> Answer: ...
+
+    def stream(self, question: Question, hits: list[Hit], *, asked: str, user_text: str = "") -> Iterator[str | Answer]: ...
+
+    def rewrite(self, history: list[str], question: str) -> str | None: ...
+
+
 class ExtractiveAnswerer:
     """Answers from the printed text only. With a `Reader`, the answer is chosen by the learned
     scorer; without one, by the hand-set rules of `Extractor` (kept for comparison)."""
@@ -43,6 +59,15 @@ class ExtractiveAnswerer:
         self.extractor = extractor
         self.reader = reader
         self.judge = judge  # decides on the rule scorer's candidates (reader/judge.py)
+
+    def stream(self, question: Question, hits: list[Hit], *, asked: str, user_text: str = "") -> Iterator[str | Answer]:
+        """One piece: the answer is chosen whole, then shown."""
+        answer = self.answer(question, hits, asked=asked)
+        yield answer.text
+        yield answer
+
+    def rewrite(self, history: list[str], question: str) -> str | None:
+        return None  # follow-ups are resolved by the chat's rules (chat.resolve_followup, in_context)
 
     def answer(self, question: Question, hits: list[Hit], *, asked: str) -> Answer:
         if question.asks == "person" and re.search(r"拍|摄", question.text):

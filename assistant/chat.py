@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 
 import jieba.posseg
 
-from .answer import ExtractiveAnswerer
+from .answer import Answerer, ExtractiveAnswerer
 from .config import MAX_QUESTION_CHARS, Settings
 from .extract import Extractor
 from .figures import UNIT_PATTERN, find_figures
@@ -346,7 +346,7 @@ class Assistant:
         extractor = Extractor(self.index, self.places)
         self.extractive = ExtractiveAnswerer(extractor, learned_reader(extractor) if settings.reader == "learned" else None,
                                              fitted_judge(extractor) if settings.reader == "judged" else None)
-        self.answerer = self.extractive
+        self.answerer: Answerer = self.extractive
         if settings.llm != "extractive":
             from .llm import GenerativeAnswerer, make_llm
 
@@ -367,8 +367,10 @@ class Assistant:
         current = self.analyse(asked)
         standalone = resolve_followup(asked, previous.question if previous else None, current, self.places,
                                       previous.answer_shown if previous else "")
-        if standalone == asked and previous is not None and hasattr(self.answerer, "rewrite") and len(asked) <= 15:
-            standalone = check_question(self.answerer.rewrite([t.asked for t in conversation.turns], asked))
+        rewritten = self.answerer.rewrite([t.asked for t in conversation.turns], asked) \
+            if standalone == asked and previous is not None and len(asked) <= 15 else None
+        if rewritten is not None:
+            standalone = check_question(rewritten)
         elif standalone == asked:
             standalone = in_context(asked, previous.question if previous else None, current)
         question = current if standalone == asked else self.analyse(standalone)
@@ -396,18 +398,15 @@ class Assistant:
         prepared = self.prepare(text, conversation, scope)  # scope: the pages it may answer from
         asked, question, hits, timings = prepared.asked, prepared.question, prepared.hits, prepared.timings
         t0 = time.perf_counter()
-        if hasattr(self.answerer, "stream"):
-            answer = None
-            # numbers the user wrote (now or in earlier turns) are theirs, not the model's claims
-            user_text = " ".join([asked, prepared.standalone, *(t.asked for t in conversation.turns)])
-            for piece in self.answerer.stream(question, hits, asked=asked, user_text=user_text):
-                if isinstance(piece, str):
-                    yield piece
-                else:
-                    answer = piece
-        else:
-            answer = self.answerer.answer(question, hits, asked=asked)
-            yield answer.text
+        answer = None
+        # numbers the user wrote (now or in earlier turns) are theirs, not the model's claims
+        user_text = " ".join([asked, prepared.standalone, *(t.asked for t in conversation.turns)])
+        for piece in self.answerer.stream(question, hits, asked=asked, user_text=user_text):
+            if isinstance(piece, str):
+                yield piece
+            else:
+                answer = piece
+        assert answer is not None, "an answerer's stream ends with its Answer"
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         answer.hits = hits

@@ -47,6 +47,9 @@ _ASKS: list[tuple[str, str]] = [
     ("organisation", r"哪家|哪所|哪个单位|什么单位|哪些单位|什么机构|哪个机构|什么公司|哪些(企业|高校|医院|学校)|哪个医院|哪所大学|什么组织|哪些机构"),
     ("money", _MONEY_TOPIC),
     ("number", r"多少|几|多大|数量|规模|数额"),
+    # "1997年记账式国债发行额？", "安徽省粮食入库量？": an official's terse question, no question word,
+    # ends on the name of a quantity; it asks for that quantity as much as "…是多少" does
+    ("number", r"(?:[额量]|价格|价位|单价|里程|面积|长度|总值|产值|增加值|人口|指数|总数|数目)[？?]?$"),
 ]
 _ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度)|谁")
 _ENTITY_KINDS = {"person", "place", "organisation"}

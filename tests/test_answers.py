@@ -206,6 +206,16 @@ def test_a_followup_is_not_answered_with_the_figure_just_given(tmp_path):
     assert direct(assistant.ask("长期内呢？", conversation)) == "答：56%。"
 
 
+def test_a_terse_question_without_a_question_word_gets_the_figure(tmp_path):
+    """"1997年记账式国债发行额？" asks for a figure as "…是多少" does: the answer states it, never a
+    sentence introduced by 据资料记载."""
+    page = ("## 国债发行\n\n１９９７年国债发行总额２４１２．０３亿元，其中记账式国债３４４．０６亿元，"
+            "凭证式国债１６４３．３３亿元。\n")
+    assistant = page_assistant(tmp_path, "bonds", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    assert direct(assistant.ask("1997年记账式国债发行额？")) == "答：344.06亿元。"
+    assert direct(assistant.ask("1997年凭证式国债发行额？")) == "答：1643.33亿元。"
+
+
 def test_another_provinces_figure_is_never_given(assistant):
     conversation = Conversation()
     assistant.ask("湖南培训受援地干部人才多少人次？", conversation)

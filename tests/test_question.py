@@ -28,6 +28,10 @@ def understand():
         ("分红分发到多少户？", "count", "户"),
         ("哪个农场创造了最高劳动生产率？", "fact", ""),  # names a farm; the rate is what it did
         ("家庭农场在种地上花了多少本钱？", "money", ""),  # 本 begins 本钱 here: no measure word
+        # an official's terse question, no question word: the quantity it ends on is what is asked
+        ("1997年记账式国债发行额？", "number", ""),
+        ("1997年安徽省粮食入库量？", "number", ""),
+        ("1997年全国新增高速公路通车里程？", "measure", ""),
         ("全国人均占有肉类产品多少公斤？", "measure", "公斤"),  # 占有 is having, not a share (占…多少)
         ("全省有多少名干部驻村？", "people", "名"),
     ],

@@ -60,7 +60,7 @@ _QUESTION_WORDS = re.compile(
 # 在鄂就业, 赴皖学习, 湘籍: where a one-character abbreviation stands for a province
 _ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)"
                              r"|(?<=[对自])([^\W\d_])(?=(?:加工)?(?:出口|进口|贸易|投资))")
-_ATTRIBUTION = re.compile(r"据[^，,。？?]{1,24}?(?:公布|统计|调查|测算|介绍|报道|透露|显示|预测|估计|分析)(?:的数字|的数据|的结果)?[，,]?"
+_ATTRIBUTION = re.compile(r"(?:根据|按照|依照|据|照|按)[^，,。？?]{1,24}?(?:(?:公布|统计|调查|测算|估算|介绍|报道|透露|显示|预测|估计|分析)(?:的数字|的数据|的结果)?|的(?:数字|数据|统计|估算|测算|说法))[，,]?"
                           r"|^[^，,。？?]{2,24}?(?:报告|公布|调查|测算|透露|显示|预测|估计)(?:的数字|的数据|的结果)?[，,]")
 _MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱")
 # One-character abbreviations that are also everyday words (新, 青, 云 …) never stand alone for a place.

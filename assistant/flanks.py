@@ -456,3 +456,26 @@ def ends_range_from(sentence: str, figure: Figure, figures: list[Figure], starts
     start = earlier[-1]
     return (any(start.value == s.value for s in starts) and bool(_FROM.search(sentence[: start.start]))
             and bool(_TO_END.match(sentence[start.end: figure.start])))
+
+
+# the last character of a quantity's name says what kind of quantity it is: 总产值 and 增加值 are
+# both values, 进口额 and 出口额 both amounts, 产量 and 销量 both volumes
+_QUANTITY_HEAD = "额量值率数价"
+_LABEL_TAIL = re.compile(r"(?:已|共|约|将|也|均|仅|就|则|只|又|再)?(?:达到|达|为|是|有|计|共计|合计|累计|完成|实现|近|约|超过|逾)?$")
+
+
+def names_another_quantity(question: Question, sentence: str, figure: Figure, figures: list[Figure]) -> bool:
+    """"工业总产值多少" against "完成工业增加值20476亿元": the figure is labelled with another quantity
+    of the same kind (both …值), and the quantity asked is not printed in the sentence: it answers
+    a near miss, not the question. "出口额" against "出口总额" names the same one."""
+    asked = asked_quantity(question)
+    if len(asked) < 2 or asked[-1] not in _QUANTITY_HEAD or asked in sentence:
+        return False
+    left, _ = flanks(sentence, figure, figures)
+    left = _LABEL_TAIL.sub("", left)
+    words = [w.word for w in jieba.posseg.lcut(left)] if left else []
+    label = words[-1] if words else ""
+    if len(label) < 2 or label[-1] != asked[-1] or label == asked:
+        return False
+    # the asked quantity's qualifiers (出口 of 出口额) all printed just before the figure: the same one
+    return not set(asked[:-1]) <= set(left[-8:])

@@ -216,6 +216,18 @@ def test_a_terse_question_without_a_question_word_gets_the_figure(tmp_path):
     assert direct(assistant.ask("1997年凭证式国债发行额？")) == "答：1643.33亿元。"
 
 
+def test_a_figure_labelled_with_another_quantity_of_the_same_kind_is_no_answer(tmp_path):
+    """The page prints the industry's value added (增加值), not its gross output (总产值): asked for
+    the gross output, the assistant refuses rather than give the other value; asked for exports
+    (出口额), the total printed as 出口总额 still answers."""
+    page = ("## 工业生产\n\n１９９７年全国乡及乡以上工业完成工业增加值２０４７６亿元，比上年增长１１％。\n\n"
+            "１９９７年全国出口总额达１８２７亿美元，比上年增长２０．９％。\n")
+    assistant = page_assistant(tmp_path, "industry", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    assert direct(assistant.ask("1997年全国乡及乡以上工业增加值多少？")) == "答：20476亿元。"
+    assert assistant.ask("1997年全国乡及乡以上工业完成工业总产值多少？").refused
+    assert direct(assistant.ask("1997年全国出口额多少？")) == "答：1827亿美元。"
+
+
 def test_another_provinces_figure_is_never_given(assistant):
     conversation = Conversation()
     assistant.ask("湖南培训受援地干部人才多少人次？", conversation)

@@ -17,7 +17,7 @@ from .answer import Answerer, ExtractiveAnswerer
 from .config import MAX_QUESTION_CHARS, Settings
 from .extract import Extractor
 from .figures import UNIT_PATTERN, find_figures
-from .flanks import after_last_verb
+from .flanks import after_last_verb, asked_quantity
 from .index import HybridIndex, open_index
 from .question import Places, Question, analyse
 from .reader import Reader, ReaderModel
@@ -41,6 +41,7 @@ _TIME = r"(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|�
 _TIME_ONLY = re.compile(rf"^{_TIME}$")
 _TIME_IN = re.compile(_TIME)
 _PRONOUN = re.compile(r"^(?:它们?的|其|该)")
+_DEMONSTRATIVE = re.compile(r"这些|这个|这家|这项|这批|这两|这几|上述|它们|他们")
 _SHORT_FOLLOWUP = 12  # characters: longer questions say what they are about themselves
 _SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)")
 # the question's ending: how many, in which unit ("多少万吨？"), whatever the unit
@@ -148,6 +149,11 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
         return _TAIL.sub("", previous.text) + text.strip()
+    if not current.places and _DEMONSTRATIVE.search(core):
+        # "那这些单位一共派下去多少名干部？": 这些 points back at the subject (and time) just asked about
+        time = "" if _TIME_IN.search(core) else "".join(_times_asked(previous.text))
+        context = time + "".join(_subject_of(previous, core))
+        return context + core + "？" if context else text
     return text
 
 
@@ -211,7 +217,24 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
             for term in sorted(previous.focus, key=len, reverse=True):
                 if term in listing and term in text and term not in core:
                     return text.replace(term, core, 1)
-    return _same_subject(previous, core)
+    # with no place or organisation to carry, the subject is in the rest of the question's words
+    return (not _subject_of(previous, core) and _swap_asked(previous, core)) or _same_subject(previous, core)
+
+
+def _swap_asked(previous: Question, core: str) -> str:
+    """"那天然气呢？" after "1997年我国海上油田一共采了多少原油？": the thing the question counted (the
+    noun beside its question word) is replaced, and the rest of it (海上油田, 一共采了) still holds."""
+    asked = asked_quantity(previous)
+    # only the noun the question word counts ("多少原油"): one before it ("核销呆坏账多少") goes with
+    # its own verb, which the new thing need not share
+    counted = re.search(rf"(多少|几)[个十百千万亿]*(?:{UNIT_PATTERN})?{re.escape(asked)}", previous.text) if len(asked) >= 2 else None
+    if counted is None or not re.fullmatch(r"[\u4e00-\u9fff]+", core):
+        return ""
+    if not all(t.flag.startswith("n") for t in jieba.posseg.lcut(asked)):
+        return ""  # 增长, 采: an action, not the thing counted
+    # "多少万吨原油" → "多少天然气": the unit was the old thing's
+    text = previous.text
+    return text[: counted.start()] + counted.group(1) + core + text[counted.end():]
 
 
 def _listed_name(sentence: str, core: str, previous_answer: str, asked: str) -> str:

@@ -94,6 +94,13 @@ def test_place_hierarchy():
         ("1997年淮阴市财政收入是多少？", "那安阳县呢？", "1997年安阳县财政收入是多少？"),
         ("化州各个庄园已种下优质龙眼、荔枝多少亩？", "占全市宜果山岭面积多少？",
          "化州各个庄园已种下优质龙眼、荔枝占全市宜果山岭面积多少？"),
+        # the thing counted is replaced and the rest of the subject (海上油田, 采了) holds; its unit was
+        # the old thing's. A noun before the question word goes with its own verb: not swapped
+        ("1997年我国海上油田一共采了多少万吨原油？", "那天然气呢？", "1997年我国海上油田一共采了多少天然气？"),
+        ("1998年全年计划核销银行呆坏账多少？", "住房贷款规模呢？", "1998年全年住房贷款规模是多少？"),
+        # 这些 points back at the subject and time just asked about
+        ("1997年贵州全省有多少个单位派干部包村扶贫？", "那这些单位一共派下去多少名干部？",
+         "1997年贵州这些单位一共派下去多少名干部？"),
     ],
 )
 def test_followups_become_standalone_questions(understand, previous, followup, standalone):

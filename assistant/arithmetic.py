@@ -63,8 +63,10 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
             if score > best_score:
                 best, best_score = (a, b), score
     if best is None or best_score < 1.6:
-        # "比1996年少了多少": the operands may differ by year only, one sentence printing both levels
-        return change_between(question, hits, extractor)
+        # "比1996年少了多少": the operands may differ by year only, one sentence printing both levels;
+        # but two levels of the right operand alone (高校's 1993 and 1997) are no difference between
+        # the left one and it ("1993年底中小学…比普通高校多多少")
+        return change_between(question, hits, extractor) if all(_A_TIME.search(t) for t in parts.right) else None
     a, b = best
     if op == "−" and a.figure.value < b.figure.value:
         a, b = b, a  # "比上半年低了多少": how far apart, the larger first in the working
@@ -206,6 +208,8 @@ _BY_HOW_MUCH = re.compile(r"[降减增升涨跌提]了?(多少|几)")
 _COMPARED_WITH = re.compile(r"比((?:19|20)\d{2}年|前年|去年)的?$")
 _BASE_YEAR = re.compile(r"(?:比|从)((?:19|20)\d{2})年")
 CHANGE_COVERAGE = 0.45  # the two levels must be about what is asked, as an answer must
+# the right operand of a change over time is a time (上年, 年初, 短期内), not another subject (普通高校)
+_A_TIME = re.compile(r"[年月季旬周期初末底]|时候|以前|过去|原来")
 
 
 def change_between(question: Question, hits: list[Hit], extractor: Extractor) -> Composite | None:

@@ -346,7 +346,10 @@ def over_several_years(question: Question, sentence: str, figure: Figure) -> boo
         return False
     clause = _CLAUSE_STOP.split(sentence[: figure.start])[-1]  # "累计发展28万户，年产1亿立方米": not its
     segment = re.split(r"[；;。]", sentence[: figure.start])[-1]  # "1987年—1997年，该市共占用耕地46万亩"
-    return bool(_SEVERAL_YEARS.search(clause)) or bool(_YEAR_SPAN.search(segment))
+    spans = list(_YEAR_SPAN.finditer(segment))
+    # "1994年至1997年…完成投资413亿元，…已由1993年底的6.98平方米": a year of its own after the span dates it
+    spanned = bool(spans) and not YEAR.search(segment[spans[-1].end():])
+    return bool(_SEVERAL_YEARS.search(clause)) or spanned
 
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?\s*[至到—－~～\-]+\s*(?:19|20)\d{2}年")

@@ -153,3 +153,20 @@ def test_one_operand_is_no_answer_to_a_sum(assistant):
     answer = assistant.ask("1997年红星机械厂和东风纺织厂职工一共多少人？")
     assert "近千人" not in direct(answer) and "600人" not in direct(answer), answer.text
     assert direct(assistant.ask("1997年东风纺织厂职工有多少人？")) == "答：600人。"
+
+
+HOUSING = """## 教职工住房
+
+据统计，１９９４年至１９９７年城镇中小学教职工住房建设共完成投资４１３亿元，竣工面积６６２６万平方米，城镇中小学教职工家庭人均居住面积已由１９９３年底的６·９８平方米提高到１９９７年底的８．５０平方米。全国普通高校教职工住房建设共完成投资１２９亿元，竣工面积１３８６万平方米，高校教职工家庭人均居住面积已由１９９３年底的６·６８平方米提高到１９９７年底的７·９５平方米。
+"""
+
+
+def test_a_year_printed_after_a_span_of_years_dates_the_figure(tmp_path):
+    """"1994年至1997年…完成投资413亿元，…已由1993年底的6.98平方米": the span sums the investment; the
+    living space has its own year. And a difference between two subjects is never computed from one
+    subject's two years (高校's 7.95 − 6.68)."""
+    assistant = page_assistant(tmp_path, "housing", HOUSING, PEOPLES_DAILY_ISSUE, reader="rules")
+    assert direct(assistant.ask("1993年底城镇中小学教职工家庭人均居住面积是多少？")) == "答：6.98平方米。"
+    answer = assistant.ask("1993年底城镇中小学教职工家庭人均居住面积比普通高校教职工多多少平方米？")
+    assert "1.27" not in answer.text, answer.text
+    assert direct(answer) == "答：0.3平方米。", answer.text

@@ -26,6 +26,7 @@ from .flanks import (
     is_dateline,
     issue_year,
     of_a_group,
+    one_year_of_a_span,
     over_several_years,
     points_for_a_level,
     rate_for_an_amount,
@@ -210,13 +211,14 @@ class Extractor:
         a dateline, points for a rate, the user's own number, another year's or span's figure, a
         count of what another verb did, a sum over several years, a listed group's figure, a round
         mark passed when the amount reached is printed beside it, a rate for an amount in a named unit,
-        a total for an amount per person or unit (人均)."""
+        a total for an amount per person or unit (人均), one year's level for a span of years."""
         return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
                 or another_year(question, sentence, figure, issue_year(paragraph),
                                 self._lead(paragraph, sentence) if asked_years(question, issue_year(paragraph)) else "")
                 or another_period(question, sentence, figure, self._lead(paragraph, sentence))
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
+                or one_year_of_a_span(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure))
 

@@ -353,6 +353,17 @@ def over_several_years(question: Question, sentence: str, figure: Figure) -> boo
 
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?\s*[至到—－~～\-]+\s*(?:19|20)\d{2}年")
+
+
+def one_year_of_a_span(question: Question, sentence: str, figure: Figure) -> bool:
+    """Asked about a span ("1994年至1997年…竣工面积"), the figure is dated by one year of its own
+    ("已由1993年底的6.68平方米提高到1997年底的7.95平方米"): a level at a point, not the span's total."""
+    if not _YEAR_SPAN.search(question.text):
+        return False
+    segment = re.split(r"[；;。]", sentence[: figure.start])[-1]
+    spans = list(_YEAR_SPAN.finditer(segment))
+    after = segment[spans[-1].end():] if spans else _CLAUSE_STOP.split(segment)[-1]
+    return bool(YEAR.search(after))
 # "德江、务川、天柱等12个国家级贫困县…农民人均纯收入1100元": the figure is the group's, not 德江's
 _LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8})等")
 

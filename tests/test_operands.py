@@ -170,3 +170,21 @@ def test_a_year_printed_after_a_span_of_years_dates_the_figure(tmp_path):
     answer = assistant.ask("1993年底城镇中小学教职工家庭人均居住面积比普通高校教职工多多少平方米？")
     assert "1.27" not in answer.text, answer.text
     assert direct(answer) == "答：0.3平方米。", answer.text
+
+
+
+
+def test_a_span_of_years_is_not_answered_by_one_years_level():
+    """Asked for 1994年至1997年's floor space, "1997年底的7.95平方米" (one year's level, printed in the
+    same sentence as the total) is ruled out; the total, and a figure printed after the span, are not."""
+    from assistant.flanks import one_year_of_a_span
+
+    question = analyse("1994年至1997年全国普通高校教职工住房竣工面积是多少？", Tokenizer(), Places.load())
+    sentence = normalise("全国普通高校教职工住房建设共完成投资１２９亿元，竣工面积１３８６万平方米，"
+                         "高校教职工家庭人均居住面积已由１９９３年底的６·６８平方米提高到１９９７年底的７·９５平方米。")
+    ruled = {f.text: one_year_of_a_span(question, sentence, f) for f in find_figures(sentence) if f.kind != "date"}
+    assert ruled == {"129亿元": False, "1386万平方米": False, "6.68平方米": True, "7.95平方米": True}
+    spanned = normalise("１９９４年至１９９７年城镇中小学教职工住房建设竣工面积６６２６万平方米。")
+    assert not one_year_of_a_span(question, spanned, next(f for f in find_figures(spanned) if f.kind != "date"))
+    assert not one_year_of_a_span(analyse("1997年竣工面积是多少？", Tokenizer(), Places.load()), sentence,
+                                  next(f for f in find_figures(sentence) if f.text == "7.95平方米"))

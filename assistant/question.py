@@ -258,6 +258,13 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
             continue
         if start >= 0 and _cuts_a_place(start, start + len(w), named_at):
             continue  # "山西晋城市" cut as 山西晋/城市: pieces of place names, not what is asked
+        if start > 0 and w[0] in "年月" and re.match(rf"[\d{CN_NUMERAL}]", asked_about[start - 1]):
+            # "1996年产值" cut as 1996/年产值, "1997年前11个月" as 1997/年前: the date's unit is not part
+            # of the word after it (年底, 年初 are times of the year, and stay)
+            if len(w) >= 3:
+                w = w[1:]
+            elif w[1:] in "前后" and re.match(r"[\d一二三四五六七八九十]", asked_about[start + len(w): start + len(w) + 1]):
+                continue
         if re.fullmatch(rf"[\d{CN_NUMERAL}]+", w) or w in UNIT_KINDS or w[1:] in UNIT_KINDS and w[0] in "十百千万亿":
             continue
         focus.append(_after_place(w, found_places) or w)

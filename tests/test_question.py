@@ -50,6 +50,14 @@ def test_aliases_name_the_place(understand, question, place):
     assert place in understand(question).places
 
 
+def test_a_dates_unit_is_not_read_as_part_of_the_next_word(understand):
+    """jieba cuts "1996年产值" as 1996/年产值 and "1997年前11个月" as 1997/年前: the page prints 产值, and
+    年前 is no word of the question; 年底 is a time of the year and stays."""
+    assert understand("浙江象山县的建筑业，1996年产值做到了多少？").focus == ["建筑业", "产值", "做到"]
+    assert "年前" not in understand("1997年前11个月全国办公楼销售价格？").focus
+    assert "年底" in understand("到1997年底，晋城市达到小康水平的乡镇占多少？").focus
+
+
 def test_chinese_numerals_in_questions_read_as_digits(understand):
     assert understand("湖南援藏三年签约资金多少？").text.startswith("湖南援藏3年")
 

@@ -142,6 +142,9 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]  # "继1993年之后…：…4600万吨" is not 1993's
     governing = years_printed(segment, issue_year)
     if governing:  # "1996年，78.4%…，而去年，这一人数为47.6%": each figure is its own year's
+        last = list(_YEAR_OR_RELATIVE.finditer(segment))[-1]
+        if _NOW_AFTER.search(segment[last.end():]):
+            return True  # "由1991年每生300元提高到现在的每生每年550元": 550 is not 1991's
         return governing[-1] not in asked
     if set(years_printed(sentence, issue_year)) & set(asked):
         return False
@@ -168,6 +171,8 @@ def _time_head(sentence: str) -> str:
 
 
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+# a change that runs from a year to the present: the level reached is of no year printed before it
+_NOW_AFTER = re.compile(r"[到至](?:现在|目前|如今|今天)")
 # "比去年增长" compares with last year: the figure is not last year's
 _YEAR_OR_RELATIVE = re.compile(r"(?<![比较同])(?:((?:19|20)\d{2})年|(前年|去年|今年|明年|本世纪末))")
 

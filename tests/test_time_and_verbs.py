@@ -100,6 +100,15 @@ def test_the_year_governing_a_figure_may_be_relative():
     assert not another_year(question, sentence, figure, None)
 
 
+
+def test_a_level_reached_now_is_not_the_years_the_change_started_from():
+    """"由1991年每生300元提高到现在的每生每年550元": asked for 1991, only 300元 is that year's."""
+    question = analyse("衡阳市薄弱学校的正常经费1991年每生多少元？", Tokenizer(), Places.load())
+    sentence = "正常经费安排也由1991年每生300元提高到现在的每生每年550元"
+    verdict = {f.text: another_year(question, sentence, f, 1998) for f in find_figures(sentence) if f.kind != "date"}
+    assert verdict == {"300元": False, "550元": True}
+
+
 @pytest.mark.parametrize("question, sentence, figure, verdict", [
     ("商会有多少家会员企业？", "商会走访43家会员企业", "43家", True),
     ("商会走访了多少家会员企业？", "商会走访43家会员企业", "43家", False),

@@ -44,6 +44,7 @@ _PRONOUN = re.compile(r"^(?:它们?的|其|该)")
 _DEMONSTRATIVE = re.compile(r"这些|这个|这家|这项|这批|这两|这几|上述|它们|他们")
 _SHORT_FOLLOWUP = 12  # characters: longer questions say what they are about themselves
 _SHARE = re.compile(r"占[^，。？]{0,8}(?:多少|几)")
+_RATIO = re.compile(r"比例|比重|百分之几|几成")
 # the question's ending: how many, in which unit ("多少万吨？"), whatever the unit
 _TAIL = re.compile(rf"(是|有|为|达到?)?(多少|几)(?:个)?(?:{UNIT_PATTERN})?[？?。!！\s]*$|[？?。!！\s]+$")
 
@@ -145,7 +146,10 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
     if ends_with_ne:  # 那安徽的就业人数呢？ 从美国进口呢？ (of the same time as before)
         time = "" if _TIME_IN.search(core) else "".join(_times_asked(previous.text))
-        return f"{time}{core}{'是多少' if previous.wants_figure else ''}？"
+        # a share asked before is asked again ("…有多大比例经香港？" then "那从美国进口的呢？"): not an amount
+        ask = "占多少" if _SHARE.search(previous.text) else "的比例是多少" if _RATIO.search(previous.text) \
+            else "是多少" if previous.wants_figure else ""
+        return f"{time}{core.removesuffix('的') if ask.startswith('的') else core}{ask}？"
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
         return _TAIL.sub("", previous.text) + text.strip()

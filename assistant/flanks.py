@@ -204,6 +204,9 @@ def restates_question(figure: Figure, asked: list[Figure]) -> bool:
                                             ("date", "duration", "number")) for a in asked)
 
 
+_COMPARED_LEAD = re.compile(r"^\s*(?:比|较|同)(?:(?:19|20)\d{2}年|上一?年|去年|前年)?(?:同期)?(?:比)?\s*$")
+
+
 def respective_fit(question: Question, sentence: str, figure: Figure, figures: list[Figure], coverage: Coverage,
                    topic: str = "") -> float | None:
     """"A和B分别上涨4%和5%": how much better the question fits this figure's own subject than the
@@ -211,7 +214,9 @@ def respective_fit(question: Question, sentence: str, figure: Figure, figures: l
     for m in re.finditer("分别", sentence):
         stops = [s.end() for s in _CLAUSE_STOP.finditer(sentence[: m.start()])]
         start = stops[-1] if stops else 0
-        lead = sentence[start: m.start()]
+        # "…竣工面积2322万平方米，比1996年分别增长2.72%和3.98%": what they are compared with names none
+        lead = _COMPARED_LEAD.sub("", sentence[start: m.start()])
+        bare = not lead.strip()
         stop = re.search(r"[，,；;。]", sentence[m.end():])
         end = m.end() + stop.start() if stop else len(sentence)
         mine = [f for f in figures if f.kind != "date" and m.end() <= f.start < end]
@@ -225,7 +230,7 @@ def respective_fit(question: Question, sentence: str, figure: Figure, figures: l
                                                      for a, b in zip(before, before[1:])):
                 listed = _items_before(sentence[: stops[-1]], figures, len(mine))
         subjects = listed or [t for t in re.split(r"[和、及与]", lead) if t]
-        if len(subjects) < len(mine) and not sentence[start: m.start()].strip():
+        if len(subjects) < len(mine) and bare:
             subjects = _items_before(sentence[:start], figures, len(mine)) or subjects
         # "…分别占到乡、村和农村人口总数的65%、71.8%和83.8%": the list after 分别 names each figure too
         after = [t for t in re.split(r"[和、及与]", sentence[m.end(): mine[0].start]) if t] if mine else []
@@ -249,7 +254,8 @@ def _items_before(text: str, figures: list[Figure], n: int) -> list[str]:
             continue
         begin = max([s.end() for s in re.finditer(r"[，,；;、]", text[: f.start])] + [0])
         lead = text[begin: f.start]
-        items.append(lead[after_last_verb(lead):])
+        # "完成投资160亿元": 投资, a verbal noun, is what the item names when nothing follows it
+        items.append(lead[after_last_verb(lead):] or (jieba.posseg.lcut(lead)[-1].word if lead else ""))
     items = [i for i in items if i]
     return items[-n:] if len(items) >= n else []
 

@@ -97,3 +97,22 @@ def test_numbers_in_the_question_are_never_its_answer_and_months_are_times():
 def test_the_quantity_asked_is_the_word_beside_the_question_word():
     assert asked_quantity(Question("富润集团实现利润多少？", "money", focus=["富润", "集团", "实现", "利润"])) == "利润"
     assert asked_quantity(Question("全省有多少干部驻乡包村？", "people", focus=["全省", "干部", "驻乡", "包村"])) == "干部"
+
+
+def test_a_comparison_before_fenbie_names_no_subject():
+    """"投资160亿元，竣工面积2322万平方米，比1996年分别增长2.72%和3.98%": 比1996年 is what both are
+    compared with; the items before it (投资, a verbal noun, and 竣工面积) pair with the rises in order."""
+    from assistant.flanks import respective_fit
+    from assistant.question import Places, analyse
+    from assistant.text import Tokenizer
+
+    sentence = "全年预计可完成投资160亿元，竣工面积2322万平方米，比1996年分别增长2.72%和3.98%，达到了历史最高水平。"
+    figures = find_figures(sentence)
+
+    def share(words, text):
+        return sum(w in text for w in words) / len(words)
+
+    for asked, fits in (("1997年教职工住房竣工面积比1996年增长多少？", "3.98%"), ("1997年教职工住房投资比1996年增长多少？", "2.72%")):
+        question = analyse(asked, Tokenizer(), Places.load())
+        fit = {f.text: respective_fit(question, sentence, f, figures, share) for f in figures if f.unit == "%"}
+        assert fit[fits] > 0 > min(fit.values()), (asked, fit)

@@ -348,7 +348,9 @@ def periods(text: str) -> list[tuple[int, int]]:
 
 
 # "3年内，垦区累计投入…31.2亿元": a sum over several years does not answer for one of them
-_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中|里)|以来|累计|期间")
+# "连续5年…年均增收900亿元": an average over several years is no one year's figure either
+_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中|里)|以来|累计|期间"
+                            r"|连续(?:\d+|[一二三四五六七八九十两几多]+)年|年均")
 
 
 def over_several_years(question: Question, sentence: str, figure: Figure) -> bool:

@@ -165,6 +165,12 @@ def test_a_quantity_named_by_its_dimension_wants_that_unit(question, asks, dimen
     ("黑龙江农垦1998年投入多少资金？", "1998年，垦区投入农业基础建设资金12亿元", "12亿元", False),
     ("黑龙江农垦3年来累计投入多少资金？", "3年内，垦区累计投入农业基础建设资金31.2亿元", "31.2亿元", False),
     ("1996年广西一年产沼气多少立方米？", "累计发展沼气28万户，年产沼气1亿立方米", "1亿立方米", False),
+    # an average over several years is no one year's figure; the year's own rise after it is
+    ("1997年全国工商税收比上年多收了多少亿元？", "在连续5年工商税收年均比上年增收900亿元的基础上", "900亿元", True),
+    ("1997年全国工商税收比上年多收了多少亿元？", "在连续5年年均增收的基础上，又增收1114亿元", "1114亿元", False),
+    # a year printed after the span dates its own figure
+    ("1993年底中小学教职工人均居住面积是多少？", "1994年至1997年完成投资413亿元，人均居住面积已由1993年底的6.98平方米提高",
+     "6.98平方米", False),
 ])
 def test_a_sum_over_several_years_does_not_answer_for_one(question, sentence, figure, verdict):
     q = analyse(question, Tokenizer(), Places.load())

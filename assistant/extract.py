@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .figures import counted_unit, find_figures, find_ordinals
+from .figures import UNIT_KINDS, counted_unit, find_figures, find_ordinals
 from .flanks import (
     FlankEvidence,
     a_mark_passed,
@@ -211,8 +211,10 @@ class Extractor:
         a dateline, points for a rate, the user's own number, another year's or span's figure, a
         count of what another verb did, a sum over several years, a listed group's figure, a round
         mark passed when the amount reached is printed beside it, a rate for an amount in a named unit,
-        a total for an amount per person or unit (人均), one year's level for a span of years."""
-        return (not question.measures(figure) or is_dateline(sentence, figure) or points_for_a_level(question, figure)
+        a total for an amount per person or unit (人均), one year's level for a span of years, a figure
+        counted in another kind of unit than the one asked (12条 for 多少公里)."""
+        return (not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure)
+                or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
                 or another_year(question, sentence, figure, issue_year(paragraph),
                                 self._lead(paragraph, sentence) if asked_years(question, issue_year(paragraph)) else "")
@@ -493,6 +495,16 @@ def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], f
             if len(earlier) >= len(mine):
                 return earlier[len(earlier) - len(mine) + k] + " " + clause
     return clause
+
+
+def _another_kind_of_unit(question: Question, figure: Figure) -> bool:
+    """"新增航空邮路多少公里" is not answered by "12条", nor "多少亿元" by "56个": a physical measure or an
+    amount of money asked, and a figure of another kind printed. Counts only weigh against each other
+    (`_unit_agrees`): "多少个娃娃" is answered by "41名", as people are counted with 个 in speech."""
+    asked = UNIT_KINDS.get(counted_unit(question.unit), "")
+    printed = UNIT_KINDS.get(counted_unit(figure.unit), "")
+    return bool(asked and printed) and asked != printed and bool({asked, printed} & {"measure", "money"}) \
+        and "percent" not in (asked, printed)
 
 
 def _unit_agrees(printed: str, asked: str) -> bool:

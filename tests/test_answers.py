@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.chat import Assistant, Conversation
+from assistant.figures import find_figures
 from assistant.verify import unsupported_figures
 
 from .conftest import PEOPLES_DAILY_ISSUE, direct, page_assistant
@@ -245,3 +246,22 @@ def test_a_sum_is_only_of_the_unit_asked(assistant):
     people = assistant.analyse("引进短期援藏专业技术人才和小短援一共多少名？")
     total = compose(people, assistant.retriever.search(people.text), assistant.extractive.extractor)
     assert total is not None and total.text == "174名"
+
+
+def test_a_measure_or_an_amount_asked_is_never_a_count_printed(assistant):
+    """"多少公里" is not answered by "12条", "多少亿元" not by "56个"; but people counted with 个 in
+    speech ("多少个娃娃") may be answered in 名, which only weighs against it."""
+    extractor = assistant.extractive.extractor
+    paragraph = extractor.index.paragraphs[0]
+    sentence = "我国邮政网新开通了12条普件汽车邮路，新增邮路33万公里，投资56亿元"
+    figures = {f.text: f for f in find_figures(sentence)}
+
+    def ruled(question: str, figure: str) -> bool:
+        return extractor.ruled_out(assistant.analyse(question), sentence, figures[figure], paragraph, [])
+
+    assert ruled("新增航空邮路多少公里？", "12条") and not ruled("新增邮路多少公里？", "33万公里")
+    assert ruled("邮政投资多少亿元？", "12条") and ruled("新开通了多少条邮路？", "56亿元")
+    assert not ruled("新开通了多少条邮路？", "12条")
+    children = "为41名藏族儿童做了先心病筛查"
+    assert not extractor.ruled_out(assistant.analyse("给多少个藏族娃娃做了筛查？"), children,
+                                   find_figures(children)[0], paragraph, [])

@@ -14,7 +14,7 @@ import jieba.posseg
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
 from .extract import Candidate, Extractor
 from .figures import find_figures
-from .flanks import asked_starts, ends_range_from, names_another_quantity
+from .flanks import asked_starts, ends_range_from, names_another_quantity, quantity_asked
 from .question import WHICH_SEVERAL, Places, Question
 from .reader import Reader
 from .reader.judge import Judge
@@ -91,11 +91,12 @@ class ExtractiveAnswerer:
         candidates = self.extractor.candidates(question, hits)
         # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
         # operand for a difference
+        named_quantity = quantity_asked(question)  # only then can a figure name another quantity
         eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
                     and answers_operation(question, c)
                     and not part_for_a_sum(question, c, candidates, self.extractor)
                     and not (c.figure is not None and c.figure.text in question.answered_before)
-                    and not _another_quantity(question, c)]
+                    and not (named_quantity and _another_quantity(question, c))]
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
             stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)

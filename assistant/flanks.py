@@ -377,6 +377,8 @@ def one_year_of_a_span(question: Question, sentence: str, figure: Figure) -> boo
     spans = list(_YEAR_SPAN.finditer(segment))
     after = segment[spans[-1].end():] if spans else _CLAUSE_STOP.split(segment)[-1]
     return bool(YEAR.search(after))
+
+
 # "德江、务川、天柱等12个国家级贫困县…农民人均纯收入1100元": the figure is the group's, not 德江's
 _LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8})等")
 
@@ -491,12 +493,18 @@ _QUANTITY_HEAD = "额量值率数价"
 _LABEL_TAIL = re.compile(r"(?:已|共|约|将|也|均|仅|就|则|只|又|再)?(?:达到|达|为|是|有|计|共计|合计|累计|完成|实现|近|约|超过|逾)?$")
 
 
+def quantity_asked(question: Question) -> str:
+    """The name of the quantity asked when it says its kind ("总产值", "进口额"), else ""."""
+    asked = asked_quantity(question)
+    return asked if len(asked) >= 2 and asked[-1] in _QUANTITY_HEAD else ""
+
+
 def names_another_quantity(question: Question, sentence: str, figure: Figure, figures: list[Figure]) -> bool:
     """"工业总产值多少" against "完成工业增加值20476亿元": the figure is labelled with another quantity
     of the same kind (both …值), and the quantity asked is not printed in the sentence: it answers
     a near miss, not the question. "出口额" against "出口总额" names the same one."""
-    asked = asked_quantity(question)
-    if len(asked) < 2 or asked[-1] not in _QUANTITY_HEAD or asked in sentence:
+    asked = quantity_asked(question)
+    if not asked or asked in sentence:
         return False
     left, _ = flanks(sentence, figure, figures)
     left = _LABEL_TAIL.sub("", left)

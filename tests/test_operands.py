@@ -188,3 +188,13 @@ def test_a_span_of_years_is_not_answered_by_one_years_level():
     assert not one_year_of_a_span(question, spanned, next(f for f in find_figures(spanned) if f.kind != "date"))
     assert not one_year_of_a_span(analyse("1997年竣工面积是多少？", Tokenizer(), Places.load()), sentence,
                                   next(f for f in find_figures(sentence) if f.text == "7.95平方米"))
+
+
+def test_two_years_of_one_subject_are_no_difference_between_two_subjects(tmp_path):
+    """Only 高校's 1993 and 1997 levels are printed: asked how far 中小学 is ahead of 高校, the
+    assistant computes nothing (never 7.95 − 6.68 = 1.27平方米, a change of 高校 alone)."""
+    page = ("## 教职工住房\n\n全国普通高校教职工家庭人均居住面积已由１９９３年底的６·６８平方米"
+            "提高到１９９７年底的７·９５平方米。\n")
+    assistant = page_assistant(tmp_path, "housing", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    answer = assistant.ask("1993年底城镇中小学教职工家庭人均居住面积比普通高校教职工多多少平方米？")
+    assert "1.27" not in answer.text and "计算" not in answer.text, answer.text

@@ -448,7 +448,7 @@ def fitted_judge(extractor: Extractor) -> Judge | None:
     rule scorer decides alone) where none has been written."""
     if not JUDGE_FILE.exists():
         return None
-    return Judge(extractor, JudgeModel.load(JUDGE_FILE).head)
+    return Judge(extractor, JudgeModel.load(JUDGE_FILE))
 
 
 def learned_reader(extractor: Extractor) -> Reader | None:

@@ -1,15 +1,18 @@
-"""The judge: on the rule scorer's candidates, the answer or the refusal is decided by weights
-fitted on dev, with a threshold chosen out of fold where a wrong answer costs two refusals."""
+"""The judge: on the rule scorer's candidates, the answer or the refusal is decided by boosted
+trees fitted on dev, with two thresholds chosen out of fold where a wrong answer costs three
+refusals: one for the rule pick, one for answering where the rules refuse."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
 from assistant.chat import Assistant, Conversation
 from assistant.reader.judge import BY_MEANING, JUDGE_FEATURES, SHORTLIST, Judge, JudgeModel, answer_key
-from assistant.reader.scorer import Head
-from assistant.reader.train_judge import JudgedQuestion, choose_threshold, outcomes
+from assistant.reader.train_judge import JudgedQuestion, choose_thresholds, outcomes
+from assistant.reader.trees import Trees
 
 
 def ranked(assistant, text: str):
@@ -17,10 +20,8 @@ def ranked(assistant, text: str):
     return prepared.question, assistant.extractive.extractor.candidates(prepared.question, prepared.hits)
 
 
-def constant_head(probability: float, threshold: float) -> Head:
-    n = len(JUDGE_FEATURES)
-    logit = float(np.log(probability / (1 - probability)))
-    return Head(JUDGE_FEATURES, np.zeros(n), np.ones(n), np.zeros(n), logit, threshold)
+def constant_model(probability: float, threshold: float, rescue: float = 1.0) -> JudgeModel:
+    return JudgeModel("test", Trees.constant(JUDGE_FEATURES, probability), threshold, rescue)
 
 
 def test_the_shortlist_holds_distinct_answers_with_their_evidence(assistant):
@@ -53,38 +54,69 @@ def test_without_a_fitted_head_the_rule_pick_stands_and_the_shortlist_is_collect
     assert len(seen) == 2 and seen[0][1] is found[0]
 
 
-def test_the_judge_lets_the_rule_answer_stand_at_its_threshold_and_never_adds_one(assistant):
+def test_the_judge_lets_the_rule_answer_stand_at_its_threshold(assistant):
     question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
-    sure = Judge(assistant.extractive.extractor, constant_head(0.9, 0.5))
-    unsure = Judge(assistant.extractive.extractor, constant_head(0.3, 0.5))
+    sure = Judge(assistant.extractive.extractor, constant_model(0.9, 0.5))
+    unsure = Judge(assistant.extractive.extractor, constant_model(0.3, 0.5))
     assert sure.choose(question, found, found[0])[0] is found[0]
-    assert sure.choose(question, found, None)[0] is None  # what the rules refuse stays refused
+    assert sure.choose(question, found, None)[0] is None  # below the rescue threshold, refused stays refused
     picked, probability = unsure.choose(question, found, found[0])
     assert picked is None and probability == pytest.approx(0.3)
 
 
-def test_the_threshold_is_the_best_utility_out_of_fold():
-    def asked(answerable: bool, right: bool, pick: int | None = 0) -> JudgedQuestion:
-        return JudgedQuestion("q", answerable, np.zeros((1, len(JUDGE_FEATURES))), np.array([right]), pick)
+def test_where_the_rules_refuse_the_judge_states_its_best_only_above_the_rescue_threshold(assistant):
+    question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
+    rescuing = Judge(assistant.extractive.extractor, constant_model(0.8, 0.5, rescue=0.75))
+    picked, probability = rescuing.choose(question, found, None)
+    assert picked is found[0] and probability == pytest.approx(0.8)  # all tie: the rule scorer's first
+    strict = Judge(assistant.extractive.extractor, constant_model(0.7, 0.5, rescue=0.75))
+    assert strict.choose(question, found, None)[0] is None
+    assert strict.choose(question, found, found[0])[0] is found[0]  # the rule pick has a threshold of its own
 
-    questions = [asked(True, True), asked(True, False), asked(False, False), asked(True, True), asked(True, True, None)]
-    probabilities = [np.array([0.9]), np.array([0.6]), np.array([0.5]), np.array([0.7]), np.array([0.99])]
-    # from 0.7 the two right answers stand and nothing wrong; from 0.6 one wrong costs two refusals; the
-    # question the rules refuse stays refused whatever its probability
-    assert choose_threshold(questions, probabilities) == pytest.approx(0.7)
-    assert outcomes(questions, probabilities, 0.7) == (3, 0, 2)  # the unanswerable one, refused, is right
-    assert outcomes(questions, probabilities, 0.5) == (2, 2, 1)
+
+def test_the_thresholds_are_the_best_utility_out_of_fold():
+    def asked(answerable: bool, right: list[bool], pick: int | None = 0) -> JudgedQuestion:
+        return JudgedQuestion("q", answerable, np.zeros((len(right), len(JUDGE_FEATURES))), np.array(right), pick)
+
+    questions = [asked(True, [True]), asked(True, [False]), asked(False, [False]), asked(True, [True]),
+                 asked(True, [False, True], None), asked(False, [False], None)]
+    probabilities = [np.array([0.9]), np.array([0.6]), np.array([0.5]), np.array([0.7]),
+                     np.array([0.3, 0.85]), np.array([0.62])]
+    # the rule picks: from 0.625 both right answers stand and nothing wrong; where the rules refuse, the
+    # judge's best (0.85, right) is worth stating and the unanswerable one (0.62) is not
+    threshold, rescue = choose_thresholds(questions, probabilities)
+    assert 0.6 < threshold <= 0.7 and 0.62 < rescue <= 0.85
+    assert outcomes(questions, probabilities, threshold, rescue) == (5, 0, 1)
+    assert outcomes(questions, probabilities, threshold) == (4, 0, 2)  # without rescue: refused
+    assert outcomes(questions, probabilities, 0.5, 0.6) == (3, 3, 0)
+
+
+def test_the_trees_read_with_numpy_give_what_scikit_learn_gives():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from assistant.reader.trees import TREE_PARAMETERS
+
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(600, 4))
+    labels = (rows[:, 0] + rows[:, 1] * rows[:, 2] > 0).astype(int)
+    rows[::17, 3] = np.nan  # a missing value follows the side the fit chose for it
+    trees = Trees.fit(("a", "b", "c", "d"), rows, labels)
+    fitted = HistGradientBoostingClassifier(**TREE_PARAMETERS).fit(rows, labels)
+    assert np.allclose(trees.probability(rows), fitted.predict_proba(rows)[:, 1], atol=1e-12)
+    again = Trees.from_dict(json.loads(json.dumps(trees.to_dict())))
+    assert np.array_equal(again.probability(rows), trees.probability(rows))
 
 
 def test_the_shipped_judge_was_fitted_on_this_evidence():
     model = JudgeModel.load()
-    assert model.head.features == JUDGE_FEATURES and 0.0 < model.head.threshold < 1.0
+    assert model.trees.features == JUDGE_FEATURES and model.trees.trees
+    assert 0.0 < model.threshold < 1.0 and 0.0 < model.rescue_threshold <= 1.0
     assert model.trained_on["dev_questions"]
 
 
 def test_a_model_fitted_on_other_evidence_is_refused(tmp_path):
     model = JudgeModel.load()
-    stale = JudgeModel(model.version, Head(("coverage",), np.zeros(1), np.ones(1), np.zeros(1), 0.0, 0.5))
+    stale = JudgeModel(model.version, Trees.constant(("coverage",), 0.5), 0.5, 0.9)
     stale.save(tmp_path / "judge.json")
     with pytest.raises(ValueError, match="train-reader"):
         JudgeModel.load(tmp_path / "judge.json")

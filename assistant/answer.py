@@ -14,7 +14,7 @@ import jieba.posseg
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
 from .extract import Candidate, Extractor
 from .figures import find_figures
-from .flanks import asked_starts, ends_range_from, names_another_quantity, quantity_asked
+from .flanks import asked_starts, ends_range_from
 from .question import WHICH_SEVERAL, Places, Question
 from .reader import Reader
 from .reader.judge import Judge
@@ -91,17 +91,17 @@ class ExtractiveAnswerer:
         candidates = self.extractor.candidates(question, hits)
         # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
         # operand for a difference
-        named_quantity = quantity_asked(question)  # only then can a figure name another quantity
         eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
                     and answers_operation(question, c)
                     and not part_for_a_sum(question, c, candidates, self.extractor)
-                    and not (c.figure is not None and c.figure.text in question.answered_before)
-                    and not (named_quantity and _another_quantity(question, c))]
+                    and not (c.figure is not None and c.figure.text in question.answered_before)]
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
             stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)
             if stands is None:
                 accepted = []  # the judge refuses what the rules would state
+            elif not accepted:
+                accepted = [stands]  # and states, where it is sure, what they refuse (reader/judge.py)
         if not accepted:
             return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
         best = accepted[0]
@@ -224,16 +224,6 @@ class ExtractiveAnswerer:
         if len({p.figure.value for p in picked if p.figure}) < 2:
             return []
         return picked[:4]
-
-
-def _another_quantity(question: Question, c: Candidate) -> bool:
-    """The figure is labelled with another quantity of the kind asked (flanks.names_another_quantity)."""
-    if c.figure is None:
-        return False
-    plain = normalise(c.sentence)
-    figures = find_figures(plain)
-    mine = min((f for f in figures if f.text == c.figure.text), key=lambda f: abs(f.start - c.figure.start), default=None)
-    return mine is not None and names_another_quantity(question, plain, mine, figures)
 
 
 class _Sources:

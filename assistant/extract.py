@@ -25,6 +25,7 @@ from .flanks import (
     counts_an_action,
     is_dateline,
     issue_year,
+    names_another_quantity,
     of_a_group,
     one_year_of_a_span,
     over_several_years,
@@ -181,7 +182,7 @@ class Extractor:
         asked = find_figures(question.text, bare_numerals=True)
         for figure in figures:
             if not answers_kind(question.answer_kind, figure, plain, COMPATIBLE) \
-                    or self.ruled_out(question, plain, figure, hit.paragraph, asked):
+                    or self.ruled_out(question, plain, figure, hit.paragraph, asked, figures):
                 continue
             item = item_around(plain, figure)
             clause = clause_around(plain, figure, clause_spans, figures)
@@ -206,13 +207,14 @@ class Extractor:
         return out
 
     def ruled_out(self, question: Question, sentence: str, figure: Figure, paragraph: Paragraph,
-                  asked: list[Figure]) -> bool:
+                  asked: list[Figure], figures: list[Figure]) -> bool:
         """Hard rules, as a sentence about another place is (flanks.py): not in the dimension asked,
         a dateline, points for a rate, the user's own number, another year's or span's figure, a
         count of what another verb did, a sum over several years, a listed group's figure, a round
         mark passed when the amount reached is printed beside it, a rate for an amount in a named unit,
         a total for an amount per person or unit (人均), one year's level for a span of years, a figure
-        counted in another kind of unit than the one asked (12条 for 多少公里)."""
+        counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
+        kind asked (工业增加值 for 工业总产值) where the one asked is not printed. `figures`: the sentence's."""
         return (not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure)
                 or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
@@ -222,7 +224,8 @@ class Extractor:
                 or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
                 or one_year_of_a_span(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
-                or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure))
+                or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure)
+                or names_another_quantity(question, sentence, figure, figures))
 
     @staticmethod
     def level_for_change(question: Question, c: Candidate) -> bool:

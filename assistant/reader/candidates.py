@@ -62,7 +62,7 @@ def candidates(question: Question, hits: list[Hit], extractor: Extractor) -> lis
             for figure in figures:
                 # the rule reader's hard rules (another year, span, place…) hold here too
                 if not answers_kind(question.answer_kind, figure, plain, COMPATIBLE) \
-                        or extractor.ruled_out(question, plain, figure, paragraph, asked):
+                        or extractor.ruled_out(question, plain, figure, paragraph, asked, figures):
                     continue
                 k = next((i for i, (a, b) in enumerate(spans) if a <= figure.start < b), 0)
                 found.append(Candidate(paragraph, index, j, k, printed[j], plain, clause_around(plain, figure, spans, figures),

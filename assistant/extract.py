@@ -65,6 +65,8 @@ _DATELINE = re.compile(r"(?:本报|新华社|据新华社|中新社)[^，。：:
 _COORDINATED = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
 # "出口额", "产量", "产值": the amount of what the stem names, which print may give by the stem alone
 _AMOUNT_SUFFIX = set("额量值")
+# a newspaper of the country speaks of it as 我国 ("我国…造船产量", with 日本、韩国 named as rivals)
+_OWN_COUNTRY = re.compile(r"我国|全国|国内")
 _ANAPHOR = re.compile(r"(?:其中|其|这些|这部分|该)(?![他它实次])")
 TOPIC_KIND = 0.35  # another kind than money when money was read from the topic (Question.kind_from_topic)
 ASKED_FIGURES = 0.15  # the question's own figures printed beside a candidate (_asked_printed)
@@ -344,7 +346,8 @@ class Extractor:
                 named = [p for p in self.places.find(scope) if (p not in self.home or p == asked)
                          and not any(self.places.covers(o, p) for o in others)
                          and not (p == self.places.country and self.places.in_country(asked))]
-                if any(self.places.covers(asked, p) for p in named) or short and short in scope:
+                if any(self.places.covers(asked, p) for p in named) or short and short in scope \
+                        or asked == self.places.country and _OWN_COUNTRY.search(scope):
                     break
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
                     return None

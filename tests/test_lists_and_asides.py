@@ -3,7 +3,7 @@ names 轻工业; "其中出口749亿美元" and the parts after "；" belong to 
 after 分别 names each figure ("分别占到乡、村和农村人口总数的65%、71.8%和83.8%"); a question's own
 numbers pick the item that prints them; "年初的530多家" answers for 年初 though it starts a change; an
 aside in brackets is another figure's; "复合肥" does not name 合肥, "对美出口" names 美国, and a
-sentence on 中国 is no rival to a question on 黑龙江, while a page that never names 日本 tells nothing of
+sentence on 中国 is no rival to a question on 黑龙江 and 我国 names 中国, while a page that never names 日本 tells nothing of
 trade with it and "本报北京…讯" says where a report was filed, not whose figures it gives; 第几 is
 answered by a rank; a level printed
 without a change does not answer "比上年增长了多少"; and a page of a 1998 issue that prints no year
@@ -83,6 +83,10 @@ PAGE = """## 全国工业经济形势
 ## 造船业
 
 我国造船业连续４年位居世界第三。
+
+## 船舶工业
+
+船舶工业是我国较早进入国际市场的重工业之一，连续４年成为继日本、韩国之后世界第三造船大国。１９９７年造船产量达到２２９万吨，创历史最高水平。
 """
 ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
 
@@ -103,6 +107,8 @@ def assistant(tmp_path_factory) -> Assistant:
     ("黑龙江垦区每年拿出多少钱搞农业新技术研究？", "1500万元"),  # 全国 or 中国 is no rival of 黑龙江
     ("1998年春节前抽查的商品里茉莉花茶合格率有多少？", "18%"),  # a 1998 page that prints no year
     ("我国造船业位居世界第几？", "第三"),  # a rank
+    # 我国 in a national paper is 中国: 日本、韩国 beside it are what it is compared with, not whose figure
+    ("1997年中国船舶工业造船产量是多少？", "229万吨"),
 ])
 def test_figures_laid_out_in_lists_and_asides(assistant, question, figure):
     answer = assistant.ask(question)

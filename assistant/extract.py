@@ -17,6 +17,7 @@ import numpy as np
 from .figures import UNIT_KINDS, counted_unit, find_figures, find_ordinals
 from .flanks import (
     FlankEvidence,
+    a_change_for_a_level,
     a_mark_passed,
     after_last_verb,
     another_period,
@@ -216,7 +217,8 @@ class Extractor:
         mark passed when the amount reached is printed beside it, a rate for an amount in a named unit,
         a total for an amount per person or unit (人均), one year's level for a span of years, a figure
         counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
-        kind asked (工业增加值 for 工业总产值) where the one asked is not printed. `figures`: the sentence's."""
+        kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
+        time or subject for a question that asks no change. `figures`: the sentence's."""
         return (not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure)
                 or points_for_a_level(question, figure)
                 or restates_question(figure, asked)
@@ -227,7 +229,8 @@ class Extractor:
                 or one_year_of_a_span(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure)
-                or names_another_quantity(question, sentence, figure, figures))
+                or names_another_quantity(question, sentence, figure, figures)
+                or a_change_for_a_level(question, sentence, figure))
 
     @staticmethod
     def level_for_change(question: Question, c: Candidate) -> bool:

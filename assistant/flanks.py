@@ -440,6 +440,25 @@ def rate_for_an_amount(question: Question, figure: Figure) -> bool:
     return bool(question.unit) and question.unit not in ("%", "个百分点") and figure.kind == "percent"
 
 
+# "比1996年增产127.7万吨", "同比增长14.6%": a change measured against a time or a rival, however worded
+_COMPARED_CHANGE = re.compile(r"(?:比|较|同比|环比)[^，,；;。：:]{0,12}?"
+                              r"(?:增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|多|少)了?"
+                              r"(?:近|约|超过?|逾|达)?$")
+_FIGURES_BEFORE = re.compile(r"(?:[近约超逾]?\d[\d.]*[^\d，,；;。和、及与]{0,4}[和、及与])+$")
+
+
+def a_change_for_a_level(question: Question, sentence: str, figure: Figure) -> bool:
+    """"天然气产量是多少" is not answered by "天然气产量比1996年增产13.6亿立方米": a figure printed as a
+    change against another time or subject answers how much something changed, never how much it
+    is, when the question asks no change. (A change without a comparison, "新增贷款8000亿元", is an
+    amount in its own right and stays.)"""
+    if question.asks == "growth" or ASKS_CHANGE.search(question.text):
+        return False
+    before = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
+    before = _FIGURES_BEFORE.sub("", before)  # "增产127.7万吨和13.6亿立方米": the second is a change too
+    return bool(_COMPARED_CHANGE.search(before))
+
+
 # "人均居住面积", "每平方米多少元", "户均": an amount per person, household or unit of something
 _PER_UNIT = re.compile(r"[人户]均|人平|平均|每(?![年月天日周季])")  # (每年: how often, not per what)
 

@@ -12,6 +12,7 @@ from assistant.chat import Assistant, Conversation
 from assistant.figures import find_figures
 from assistant.flanks import (
     ASKS_CHANGE,
+    a_change_for_a_level,
     another_period,
     another_year,
     counts_an_action,
@@ -120,6 +121,19 @@ def test_a_count_of_what_a_verb_did_is_not_a_total(question, sentence, figure, v
     q = analyse(question, Tokenizer(), Places.load())
     [f] = [f for f in find_figures(sentence) if f.text == figure]
     assert counts_an_action(q, sentence, f) is verdict
+
+
+@pytest.mark.parametrize("question, sentence, figure, verdict", [
+    # the second of two changes after one 比 is a change too, not the level asked
+    ("1997年我国海洋石油天然气产量？", "去年海洋石油、天然气产量分别比1996年增产127.7万吨和13.6亿立方米", "13.6亿立方米", True),
+    ("1997年进口环节税是多少？", "进口环节税585.9亿元，比上年同期增长14.6%", "585.9亿元", False),
+    ("1997年进口环节税比上年增长多少？", "进口环节税585.9亿元，比上年同期增长14.6%", "14.6%", False),
+    ("1997年新增贷款多少？", "全年新增贷款8000亿元", "8000亿元", False),  # new, not compared with anything
+])
+def test_a_change_against_another_time_does_not_answer_how_much(question, sentence, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert a_change_for_a_level(q, sentence, f) is verdict
 
 
 def test_a_share_is_not_a_comparison_but_a_rise_over_last_year_is():

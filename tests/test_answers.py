@@ -217,6 +217,13 @@ def test_a_terse_question_without_a_question_word_gets_the_figure(tmp_path):
     assert direct(assistant.ask("1997年凭证式国债发行额？")) == "答：1643.33亿元。"
 
 
+def test_a_terse_question_ending_on_a_count_of_people_asks_for_it(tmp_path):
+    """"…旅游者人次？" names what it counts as "…人数？" does: a figure, never 据资料记载."""
+    page = "## 来华旅游\n\n１９９７年１—１１月，来华外国旅游者６８６．８１万人次，同比增长１０．８５％。\n"
+    assistant = page_assistant(tmp_path, "tourism", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    assert direct(assistant.ask("1997年1-11月来华外国旅游者人次？")) == "答：686.81万人次。"
+
+
 def test_a_figure_labelled_with_another_quantity_of_the_same_kind_is_no_answer(tmp_path):
     """The page prints the industry's value added (增加值), not its gross output (总产值): asked for
     the gross output, the assistant refuses rather than give the other value; asked for exports
@@ -257,11 +264,11 @@ def test_a_measure_or_an_amount_asked_is_never_a_count_printed(assistant):
     figures = {f.text: f for f in find_figures(sentence)}
 
     def ruled(question: str, figure: str) -> bool:
-        return extractor.ruled_out(assistant.analyse(question), sentence, figures[figure], paragraph, [])
+        return extractor.ruled_out(assistant.analyse(question), sentence, figures[figure], paragraph, [], list(figures.values()))
 
     assert ruled("新增航空邮路多少公里？", "12条") and not ruled("新增邮路多少公里？", "33万公里")
     assert ruled("邮政投资多少亿元？", "12条") and ruled("新开通了多少条邮路？", "56亿元")
     assert not ruled("新开通了多少条邮路？", "12条")
     children = "为41名藏族儿童做了先心病筛查"
     assert not extractor.ruled_out(assistant.analyse("给多少个藏族娃娃做了筛查？"), children,
-                                   find_figures(children)[0], paragraph, [])
+                                   find_figures(children)[0], paragraph, [], find_figures(children))

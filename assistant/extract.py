@@ -19,6 +19,7 @@ from .flanks import (
     FlankEvidence,
     a_change_for_a_level,
     a_mark_passed,
+    a_sum_for_a_part,
     after_last_verb,
     another_period,
     another_year,
@@ -230,7 +231,8 @@ class Extractor:
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure)
                 or names_another_quantity(question, sentence, figure, figures)
-                or a_change_for_a_level(question, sentence, figure))
+                or a_change_for_a_level(question, sentence, figure)
+                or a_sum_for_a_part(question, sentence, figure, figures))
 
     @staticmethod
     def level_for_change(question: Question, c: Candidate) -> bool:

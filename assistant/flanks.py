@@ -440,6 +440,49 @@ def rate_for_an_amount(question: Question, figure: Figure) -> bool:
     return bool(question.unit) and question.unit not in ("%", "个百分点") and figure.kind == "percent"
 
 
+# "征收关税和进口环节税940亿元": two coordinated things whose figure follows them as one
+_COORDINATED_LABEL = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:和|与|及|以及)([\u4e00-\u9fff]{2,10}?)"
+                                r"(?:共计|合计|总计|总共|共|累计)?(?:为|达到?|是|有)?[近约超逾]?$")
+
+
+def a_sum_for_a_part(question: Question, sentence: str, figure: Figure, figures: list[Figure]) -> bool:
+    """"进口环节税有多少" is not answered by "征收关税和进口环节税940亿元": the figure is labelled with
+    two coordinated things and the question names one of them alone, so it is their sum, not the
+    part asked. ("A和B分别为…" gives each its own figure, and its label ends on 分别为, not here.)"""
+    if re.match(r"[和、及与][近约超逾]?\d", sentence[figure.end:]):
+        return False  # "村集体年均和农民人均纯收入为23万元和2800元": one figure for each, in order
+    left, _ = flanks(sentence, figure, figures)
+    label = _COORDINATED_LABEL.search(left)
+    if label is None:
+        return False
+    first, second = label.group(1), _without_trailing_verbs(label.group(2))
+    return named_in(first, question.text) != named_in(second, question.text)
+
+
+def _without_trailing_verbs(item: str) -> str:
+    """"消费税两税收入共完成" → "消费税两税收入": what is done to a thing is not its name."""
+    words = jieba.posseg.lcut(item)
+    while len(words) > 1 and words[-1].flag[:1] in ("v", "d", "p"):
+        words.pop()
+    return "".join(w.word for w in words)
+
+
+def named_in(item: str, text: str) -> bool:
+    """Most of a listed item is printed in the text ("进口环节税"; not "征收关税" for "海关收的…")."""
+    return len(_longest_common(item, text)) >= max(2, 0.6 * len(item))
+
+
+def _longest_common(a: str, b: str) -> str:
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
 # "比1996年增产127.7万吨", "同比增长14.6%": a change measured against a time or a rival, however worded
 _COMPARED_CHANGE = re.compile(r"(?:比|较|同比|环比)[^，,；;。：:]{0,12}?"
                               r"(?:增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|多|少)了?"

@@ -16,7 +16,7 @@ import pytest
 from assistant.chat import Assistant, in_context
 from assistant.extract import clause_around
 from assistant.figures import find_figures, find_ordinals
-from assistant.flanks import counts_an_action, periods
+from assistant.flanks import a_sum_for_a_part, counts_an_action, periods
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
 
@@ -221,3 +221,19 @@ def test_spans_and_clauses():
     assert periods("截至11月底来华人数同比增长12.33%，超过1996年全年入境人数") == [(1, 11)]
     sentence = "各单项商品抽查合格率分别为：碳酸饮料92%，茉莉花茶18%"
     assert sentence[slice(*clauses(sentence)[1])] == "碳酸饮料92%"  # the header is no item's
+
+
+@pytest.mark.parametrize("question, sentence, figure, verdict", [
+    # one figure after two coordinated things is their sum, no answer for one of them
+    ("1997年全国海关收的进口环节税有多少？", "全国海关征收关税和进口环节税940亿元，比上一年同期增加88.4亿元", "940亿元", True),
+    ("1997年全国海关征收关税和进口环节税共多少？", "全国海关征收关税和进口环节税940亿元", "940亿元", False),
+    # one figure for each, in order, even without 分别
+    ("1997年福建全省村集体年均纯收入是多少？", "去年全省村集体年均和农民人均纯收入为23万元和2800元", "23万元", False),
+    # what is done to the second thing is not part of its name
+    ("1997年国内增值税和消费税两税实际完成多少？", "国内增值税和消费税两税收入共完成4047亿元", "4047亿元", False),
+])
+def test_a_figure_for_two_things_together_is_not_one_of_them(question, sentence, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    figures = find_figures(sentence)
+    [f] = [f for f in figures if f.text == figure]
+    assert a_sum_for_a_part(q, sentence, f, figures) is verdict

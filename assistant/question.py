@@ -269,7 +269,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
             continue
         focus.append(_after_place(w, found_places) or w)
     # "比1996年增产多少": 1996 is what the change is measured from, not the time asked about
-    years = re.findall(r"(?<![比较同])((?:19|20)\d{2})年", text)
+    # "1994到1997年": the first year of a span prints no 年 of its own
+    years = re.findall(r"(?<![比较同])((?:19|20)\d{2})(?:年|(?=\s*[至到—－~～-]+\s*(?:19|20)\d{2}年))", text)
     ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
     dimension = ""
     if asks in ("number", "measure"):  # 面积下降了多少 (a percent) or 占多少 (a share) name no unit

@@ -202,6 +202,12 @@ def test_a_span_of_years_is_several_years():
     sentence = "据统计，1987年—1997年，该市共占用耕地46万亩"
     [f] = [f for f in find_figures(sentence) if f.text == "46万亩"]
     assert over_several_years(q, sentence, f)
+    # the span asked, however its first year is written, is answered by the span's sum
+    sentence = "1994年至1997年城镇中小学教职工住房建设共完成投资413亿元"
+    [f] = [f for f in find_figures(sentence) if f.text == "413亿元"]
+    for asked in ("1994到1997年城镇中小学教职工住房建设投了多少钱？", "1994年至1997年城镇中小学教职工住房投资多少？"):
+        q = analyse(asked, Tokenizer(), Places.load())
+        assert q.years == ["1994", "1997"] and not over_several_years(q, sentence, f)
 
 
 @pytest.mark.parametrize("question, sentence, figure, verdict", [

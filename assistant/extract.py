@@ -27,6 +27,7 @@ from .flanks import (
     counts_an_action,
     is_dateline,
     issue_year,
+    names_a_sibling,
     names_another_quantity,
     of_a_group,
     one_year_of_a_span,
@@ -232,7 +233,8 @@ class Extractor:
                 or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure)
                 or names_another_quantity(question, sentence, figure, figures)
                 or a_change_for_a_level(question, sentence, figure)
-                or a_sum_for_a_part(question, sentence, figure, figures))
+                or a_sum_for_a_part(question, sentence, figure, figures)
+                or names_a_sibling(question, sentence, figure))
 
     @staticmethod
     def level_for_change(question: Question, c: Candidate) -> bool:

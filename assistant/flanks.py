@@ -19,7 +19,7 @@ import jieba.posseg
 from .figures import find_figures
 from .question import Question
 from .schema import Figure, Paragraph
-from .text import clauses
+from .text import clauses, segmented
 
 _LEFT_STOP = re.compile(r"[。；;！？：:]")
 _RIGHT_STOP = re.compile(r"[。；;！？，,、：:]")
@@ -481,6 +481,22 @@ def _longest_common(a: str, b: str) -> str:
             else:
                 break
     return best
+
+
+def names_a_sibling(question: Question, sentence: str, figure: Figure) -> bool:
+    """"计划招收博士生多少人" is not answered by "计划招收硕士生5.8万人": the figure's clause names a
+    word that differs from one the question asks only in its first character (博士生 / 硕士生, 轻工业
+    / 重工业), and the word asked is nowhere in the sentence. The head they share says they are two
+    kinds of one thing; the figure is the other kind's. (Words of three characters or more: 全国 and
+    我国 share a head too, and are one.)"""
+    asked = [w for w in question.focus if len(w) >= 3 and w not in sentence]
+    if not asked:
+        return False
+    stops = [m.end() for m in _CLAUSE_STOP.finditer(sentence[: figure.start])]
+    end = _CLAUSE_STOP.search(sentence, figure.end)
+    clause = sentence[(stops[-1] if stops else 0): (end.start() if end else len(sentence))]
+    printed = {w for w, _, _ in segmented(clause) if len(w) >= 3}
+    return any(p != w and len(p) == len(w) and p[1:] == w[1:] for w in asked for p in printed)
 
 
 # "比1996年增产127.7万吨", "同比增长14.6%": a change measured against a time or a rival, however worded

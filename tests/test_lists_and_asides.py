@@ -16,7 +16,7 @@ import pytest
 from assistant.chat import Assistant, in_context
 from assistant.extract import clause_around
 from assistant.figures import find_figures, find_ordinals
-from assistant.flanks import a_sum_for_a_part, counts_an_action, periods
+from assistant.flanks import a_sum_for_a_part, counts_an_action, names_a_sibling, periods
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
 
@@ -237,3 +237,15 @@ def test_a_figure_for_two_things_together_is_not_one_of_them(question, sentence,
     figures = find_figures(sentence)
     [f] = [f for f in figures if f.text == figure]
     assert a_sum_for_a_part(q, sentence, f, figures) is verdict
+
+
+@pytest.mark.parametrize("question, sentence, figure, verdict", [
+    ("1998年全国计划招收博士生多少人？", "研究生招生单位共计划招收硕士生5.8万人", "5.8万人", True),
+    ("1998年全国计划招收硕士生多少人？", "研究生招生单位共计划招收硕士生5.8万人", "5.8万人", False),
+    ("1997年轻工业比上年增长多少？", "据统计，重工业比上年增长10.4%", "10.4%", True),
+    ("1997年全国出口多少？", "1997年我国出口1827亿美元", "1827亿美元", False),  # 全国 and 我国 are one
+])
+def test_a_figure_of_another_kind_of_the_thing_asked_is_no_answer(question, sentence, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert names_a_sibling(q, sentence, f) is verdict

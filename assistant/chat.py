@@ -17,7 +17,7 @@ from .answer import Answerer, ExtractiveAnswerer
 from .config import MAX_QUESTION_CHARS, Settings
 from .extract import Extractor
 from .figures import UNIT_PATTERN, find_figures
-from .flanks import after_last_verb, asked_quantity
+from .flanks import after_last_verb, asked_quantity, quantity_asked
 from .index import HybridIndex, open_index
 from .question import Places, Question, analyse
 from .reader import Reader, ReaderModel
@@ -222,7 +222,21 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
                 if term in listing and term in text and term not in core:
                     return text.replace(term, core, 1)
     # with no place or organisation to carry, the subject is in the rest of the question's words
-    return (not _subject_of(previous, core) and _swap_asked(previous, core)) or _same_subject(previous, core)
+    if not _subject_of(previous, core):
+        return _swap_asked(previous, core) or _swap_named_quantity(previous, core) or _same_subject(previous, core)
+    return _same_subject(previous, core)
+
+
+def _swap_named_quantity(previous: Question, core: str) -> str:
+    """"进口呢？" after "1997年我国国有企业出口额是多少？": the quantity the question named by its kind
+    (出口额, 总产值) gives way to the new thing, and whose it was (我国国有企业, which jieba tags as
+    no organisation) stays."""
+    named = quantity_asked(previous)
+    if not named or named not in previous.text or not re.fullmatch(r"[\u4e00-\u9fff]{2,}", core) or core in named:
+        return ""
+    if not all(t.flag.startswith(("n", "v")) for t in jieba.posseg.lcut(core)):
+        return ""
+    return previous.text.replace(named, core, 1)
 
 
 def _swap_asked(previous: Question, core: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.chat import Assistant, Conversation
+from assistant.chat import Assistant, Conversation, resolve_followup
 from assistant.figures import find_figures
 from assistant.verify import unsupported_figures
 
@@ -205,6 +205,17 @@ def test_a_followup_is_not_answered_with_the_figure_just_given(tmp_path):
     first = assistant.ask("据国际货币基金组织测算，东南亚国家汇率贬值短期内会使其出口增长多少？", conversation)
     assert direct(first) == "答：12%。"
     assert direct(assistant.ask("长期内呢？", conversation)) == "答：56%。"
+
+
+def test_a_followup_naming_the_other_thing_keeps_whose_it_was(tmp_path):
+    """"进口呢？" after a question about 国有企业's 出口额 asks for 国有企业's imports, not the country's:
+    the subject stays though jieba names no organisation in it."""
+    page = "## 外贸\n\n１９９７年，国有企业进出口１６３６．７亿美元。\n"
+    assistant = page_assistant(tmp_path, "trade", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    # the first question refused: no quoted list to read the new item's name from
+    before, now = assistant.analyse("1997年我国国有企业出口额是多少？"), assistant.analyse("进口呢？")
+    assert resolve_followup("进口呢？", before, now, assistant.places, "资料中没有找到这个问题的答案。") \
+        == "1997年我国国有企业进口是多少？"
 
 
 def test_a_terse_question_without_a_question_word_gets_the_figure(tmp_path):

@@ -93,6 +93,7 @@ class Candidate:
     subject: tuple[str, ...]  # places the sentence speaks of, for telling sources apart
     rank: int  # retrieval rank of its paragraph
     is_change: bool = False  # printed as a change ("比上年增长12%", flanks.py), not as a level
+    antecedent: str = ""  # the sentence before that names whose figures these are ("其中出口749亿美元")
 
 
 class Extractor:
@@ -208,7 +209,8 @@ class Extractor:
             score -= self._breakdown_penalty(question, plain, figure)
             beside = self.flanks(question, plain, figure, figures, self._heading(hit.paragraph))
             score += self.flank_score(beside)
-            out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank, beside.is_change))
+            out.append(Candidate(hit.paragraph, sentence, figure, score, coverage, subject, hit.rank, beside.is_change,
+                                 antecedent))
         return out
 
     def ruled_out(self, question: Question, sentence: str, figure: Figure, paragraph: Paragraph,

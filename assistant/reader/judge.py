@@ -203,7 +203,8 @@ class Judge:
         if c.figure is not None:
             spans, figures = clauses(plain), find_figures(plain)
             mine = next((f for f in figures if f.start == c.figure.start), c.figure)
-            scopes = [(item_around(plain, mine), 1.0), (clause_around(plain, mine, spans, figures), 0.85), (plain, 0.7)]
+            scopes = [(item_around(plain, mine), 1.0), (clause_around(plain, mine, spans, figures), 0.85), (plain, 0.7),
+                      (c.antecedent, 0.7)]  # as the rule scorer credits it
         else:
             scopes = [(plain, 1.0)]
         scopes.append((x.context(c.paragraph), 0.55))

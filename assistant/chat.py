@@ -26,7 +26,7 @@ from .reader.scorer import MODEL_FILE
 from .retrieve import HybridRetriever
 from .schema import Answer
 from .sources import Scope
-from .text import normalise
+from .text import longest_common, normalise
 
 # Words that refine the previous question rather than ask a new one.
 _RELATIONAL = {"同比", "环比", "增长", "增幅", "下降", "减少", "提高", "其中", "比例", "占比", "合计", "总共",
@@ -308,7 +308,7 @@ def _swap_aligned(previous: Question, core: str) -> str:
     place of what stands around it there (whole question words where they end or start at the run)."""
     new = core.removesuffix("的")
     text = previous.text
-    common = _longest_common(new, text)
+    common = longest_common(new, text)
     if len(common) < 2 or common == new or not re.fullmatch(r"[\u4e00-\u9fff]+", common):
         return ""
     i, at = new.find(common), text.find(common)
@@ -341,17 +341,6 @@ def _reach(text: str, new_part: str, focus: list[str], *, backwards: bool) -> in
         stop = re.search(r"[^\u4e00-\u9fff]", text[::-1] if backwards else text)
         reach = min(len(new_part), stop.start() if stop else len(text))
     return reach
-
-
-def _longest_common(a: str, b: str) -> str:
-    best = ""
-    for i in range(len(a)):
-        for j in range(i + len(best) + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = a[i:j]
-            else:
-                break
-    return best
 
 
 def _swap_measure(previous: Question, core: str) -> str:

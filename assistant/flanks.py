@@ -19,7 +19,7 @@ import jieba.posseg
 from .figures import find_figures
 from .question import Question
 from .schema import Figure, Paragraph
-from .text import clauses, segmented
+from .text import clauses, longest_common, segmented
 
 _LEFT_STOP = re.compile(r"[。；;！？：:]")
 _RIGHT_STOP = re.compile(r"[。；;！？，,、：:]")
@@ -469,18 +469,7 @@ def _without_trailing_verbs(item: str) -> str:
 
 def named_in(item: str, text: str) -> bool:
     """Most of a listed item is printed in the text ("进口环节税"; not "征收关税" for "海关收的…")."""
-    return len(_longest_common(item, text)) >= max(2, 0.6 * len(item))
-
-
-def _longest_common(a: str, b: str) -> str:
-    best = ""
-    for i in range(len(a)):
-        for j in range(i + len(best) + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = a[i:j]
-            else:
-                break
-    return best
+    return len(longest_common(item, text)) >= max(2, 0.6 * len(item))
 
 
 def names_a_sibling(question: Question, sentence: str, figure: Figure) -> bool:

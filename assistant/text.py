@@ -151,3 +151,15 @@ def _builtin_terms() -> list[str]:
             if line.strip() and not line.startswith("#"):
                 terms += [w for w in line.split() if len(w) > 1]
     return terms
+
+
+def longest_common(a: str, b: str) -> str:
+    """The longest run of characters of `a` that `b` prints too (the first on a tie)."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best

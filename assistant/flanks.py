@@ -358,8 +358,7 @@ def over_several_years(question: Question, sentence: str, figure: Figure) -> boo
     if len(set(question.years)) != 1 or _SEVERAL_YEARS.search(question.text):
         return False
     clause = _CLAUSE_STOP.split(sentence[: figure.start])[-1]  # "累计发展28万户，年产1亿立方米": not its
-    segment = re.split(r"[；;。]", sentence[: figure.start])[-1]  # "1987年—1997年，该市共占用耕地46万亩"
-    spans = list(_YEAR_SPAN.finditer(segment))
+    segment, spans = _spans_before(sentence, figure)  # "1987年—1997年，该市共占用耕地46万亩"
     # "1994年至1997年…完成投资413亿元，…已由1993年底的6.98平方米": a year of its own after the span dates it
     spanned = bool(spans) and not YEAR.search(segment[spans[-1].end():])
     return bool(_SEVERAL_YEARS.search(clause)) or spanned
@@ -368,13 +367,18 @@ def over_several_years(question: Question, sentence: str, figure: Figure) -> boo
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?\s*[至到—－~～\-]+\s*(?:19|20)\d{2}年")
 
 
+def _spans_before(sentence: str, figure: Figure) -> tuple[str, list[re.Match]]:
+    """The part of the sentence before the figure (from its last ；) and the spans of years it prints."""
+    segment = re.split(r"[；;。]", sentence[: figure.start])[-1]
+    return segment, list(_YEAR_SPAN.finditer(segment))
+
+
 def one_year_of_a_span(question: Question, sentence: str, figure: Figure) -> bool:
     """Asked about a span ("1994年至1997年…竣工面积"), the figure is dated by one year of its own
     ("已由1993年底的6.68平方米提高到1997年底的7.95平方米"): a level at a point, not the span's total."""
     if not _YEAR_SPAN.search(question.text):
         return False
-    segment = re.split(r"[；;。]", sentence[: figure.start])[-1]
-    spans = list(_YEAR_SPAN.finditer(segment))
+    segment, spans = _spans_before(sentence, figure)
     after = segment[spans[-1].end():] if spans else _CLAUSE_STOP.split(segment)[-1]
     return bool(YEAR.search(after))
 

@@ -38,6 +38,20 @@ def test_the_shortlist_holds_distinct_answers_with_their_evidence(assistant):
     assert 0.5 < first[JUDGE_FEATURES.index("clause_meaning")] <= 1.0  # the clause vectors stored at index time
 
 
+def test_the_sentence_before_counts_for_the_question_words_as_the_rules_count_it(assistant):
+    """"其中出口749亿美元": whose figure it is, printed in the sentence before, is not a word missing."""
+    from dataclasses import replace
+
+    from assistant.text import normalise, share_heads
+
+    question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
+    judge = Judge(assistant.extractive.extractor)
+    best = found[0]
+    plain = share_heads(normalise(best.sentence))
+    assert "援藏" not in plain and judge._terms(question, best, plain)["missing_near"] > 0
+    assert judge._terms(question, replace(best, antecedent="湖南援藏三年来"), plain)["missing_near"] == 0
+
+
 def test_a_word_the_pages_never_print_is_evidence_of_other_words(assistant):
     judge = Judge(assistant.extractive.extractor)
     question, _ = ranked(assistant, "湖南援藏3年来拉来了多少家企业？")

@@ -30,7 +30,7 @@ TIE = 0.08  # candidates this close to the best are alternative answers
 RANGE_END_WORDS = 0.25
 _ENTITY = {
     "organisation": re.compile(
-        r"[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?(?:有限公司|公司|基金会|医院|大学|学院|中学|小学|商会|集团|研究院|中心|联盟|协会|局|厅|委员会|合作社|工作组|工作队)"
+        r"[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?(?:有限公司|公司|基金会|医院|大学|学院|中学|小学|商会|集团|研究院|中心|联盟|协会|局|厅|委员会|合作社|工作组|工作队|厂)"
     ),
 }
 
@@ -142,6 +142,8 @@ class ExtractiveAnswerer:
             figures = [best.figure.text]
         else:
             entity = _entity(question, best.sentence, self.extractor.places)
+            if not entity and asks_a_titled_person(question):
+                return self._refuse(question, [best], asked)
             direct = f"答：{entity}。" if entity else "答：据资料记载，"
             figures = []
             if entity:
@@ -315,6 +317,12 @@ def _listed_places(question: Question, sentence: str, places: Places) -> str:
     return "、".join(named) if len(named) >= 2 else ""
 
 
+def asks_a_titled_person(question: Question) -> bool:
+    """"副市长是谁": a title asks for a person by name; an organisation, or a sentence quoted without
+    a name, is no answer to it."""
+    return question.asks == "person" and bool(re.search(rf"{_TITLE.pattern.rstrip('$')}的?是谁", question.text))
+
+
 def _entity(question: Question, sentence: str, places: Places) -> str:
     """The name a who/where/which/what-is-it-called question asks for, when the sentence makes it plain."""
     asked_text = question.text
@@ -326,11 +334,16 @@ def _entity(question: Question, sentence: str, places: Places) -> str:
         named = _titled_name(sentence, asked_text, places)
         if named:
             return named
-    if question.asks in ("organisation", "person"):
-        for m in _ENTITY["organisation"].finditer(sentence):
-            name = re.sub(r"^(与|和|同|由|在|是|为|向|经|让|给|帮助|携手|联合|邀请|协调)", "", m.group(0))
-            if name not in asked_text:
-                return name
+    if question.asks == "organisation" or question.asks == "person" and not asks_a_titled_person(question):
+        names = [re.sub(r"^(与|和|同|由|在|是|为|向|经|让|给|帮助|携手|联合|邀请|协调)", "", m.group(0))
+                 for m in _ENTITY["organisation"].finditer(sentence)]
+        names = [n for n in names if n not in asked_text]
+        if question.places:
+            # "宝鸡哪家企业": among listed firms, the one of the place asked; another place's is no answer
+            own = [n for n in names if set(places.find(n)) & set(question.places)]
+            names = own or [n for n in names if not places.find(n)]
+        if names:
+            return names[0]
     if question.asks == "place" and re.search(WHICH_SEVERAL, asked_text):
         listed = _listed_places(question, sentence, places)
         if listed:

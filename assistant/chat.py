@@ -37,7 +37,8 @@ _LEAD = re.compile(r"^(那么|那个|那|还有|另外|再问一下|请问|然�
 _PREDICATE = re.compile(r"^(比|较|同比|环比|占|在全国|在世界|排|排名|位居|居|其中|分别)")
 _MEASURE_SUFFIX = "率量额数值价费"
 # "1997年呢？", "到2000年呢？": the same question of another time
-_TIME = r"(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|前\d{1,2}个月)?|今年|去年|明年|前年|目前|现在|如今|上半年|下半年|全年)"
+# "1994到1997年": a span of years is carried whole, not as its last year
+_TIME = r"(?:(?:19|20)\d{2}年?\s*[至到—－~～-]+\s*(?:19|20)\d{2}年|(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|前\d{1,2}个月)?|今年|去年|明年|前年|目前|现在|如今|上半年|下半年|全年))"
 _TIME_ONLY = re.compile(rf"^{_TIME}$")
 _TIME_IN = re.compile(_TIME)
 _PRONOUN = re.compile(r"^(?:它们?的|其|该)")

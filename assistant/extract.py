@@ -16,6 +16,7 @@ import numpy as np
 
 from .figures import UNIT_KINDS, counted_unit, find_figures, find_ordinals
 from .flanks import (
+    ASKS_DIFFERENCE,
     FlankEvidence,
     a_change_for_a_level,
     a_mark_passed,
@@ -229,7 +230,8 @@ class Extractor:
                 or another_year(question, sentence, figure, issue_year(paragraph),
                                 self._lead(paragraph, sentence) if asked_years(question, issue_year(paragraph)) else "")
                 or another_period(question, sentence, figure, self._lead(paragraph, sentence))
-                or counts_an_action(question, sentence, figure) or over_several_years(question, sentence, figure)
+                or counts_an_action(question, sentence, figure)
+                or over_several_years(question, sentence, figure, self._lead(paragraph, sentence))
                 or one_year_of_a_span(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure)
@@ -247,7 +249,9 @@ class Extractor:
             return False
         if question.unit == "个百分点":
             return c.figure.unit != "个百分点"
-        return question.asks == "growth" and c.figure.kind != "percent" and not c.is_change
+        # "利税比利润多多少万元" asks a difference as much as "增长了多少" does
+        asks_change = question.asks == "growth" or bool(ASKS_DIFFERENCE.search(question.text))
+        return asks_change and c.figure.kind != "percent" and not c.is_change
 
     @staticmethod
     def dated(text: str, paragraph: Paragraph) -> list[str]:
@@ -408,14 +412,17 @@ class Extractor:
 
 
 _HEADCOUNT = re.compile(r"(?:人数|人口|人次|人员)[^，。；;\d]{0,3}$")
+# "拥有10万职工": the people counted named right after the number
+_PEOPLE_AFTER = re.compile(r"(?:多|余)?(?:职工|员工|工人|农民|居民|市民|村民|学生|干部|群众|官兵|人口)")
 
 
 def answers_kind(asks: str, figure: Figure, sentence: str, compatible: dict[str, set[str]]) -> bool:
-    """The figure is of a kind that answers the question: a unitless "2377万" after "人数达" counts
-    people, as "2377万人" would."""
+    """The figure is of a kind that answers the question: a unitless "2377万" after "人数达", or
+    "10万" before "职工", counts people, as "2377万人" would."""
     if figure.kind in compatible[asks]:
         return True
-    return figure.kind == "number" and asks == "people" and bool(_HEADCOUNT.search(sentence[: figure.start]))
+    return figure.kind == "number" and asks == "people" and bool(
+        _HEADCOUNT.search(sentence[: figure.start]) or _PEOPLE_AFTER.match(sentence[figure.end:]))
 
 
 def _asked_printed(asked: list[Figure], figure: Figure, item: str, figures: list[Figure]) -> float:

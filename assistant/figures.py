@@ -37,7 +37,7 @@ _FIGURE = re.compile(
     rf"(?P<num>\d+(?:[.,]\d+)*|[{CN_NUMERAL}]+)"
     r"(?P<mid>[余多](?=[万亿]))?"  # "13余万人": more than 130,000
     r"(?P<mag>(?:[十百千万亿](?!瓦))*)"  # 千瓦 is a unit, not a thousand
-    r"(?P<suf>余|多)?"
+    rf"(?P<suf>余|多|来(?={UNIT_PATTERN}))?"  # "30来个": about thirty
     rf"(?P<unit>{UNIT_PATTERN}|％)?"
     r"(?P<post>以上|以下|左右|余)?"
 )

@@ -27,9 +27,12 @@ _CLAUSE_STOP = re.compile(r"[，,；;。：:]")
 RANGE_TO = re.compile(r"^(的)?(上升|提高|增加|增长|减少|下降|降低|扩大|发展|压缩|缩小|减|降|增|升)?(到|至|为)")
 _ASKS_BEFORE = re.compile(r"原来|原先|原有|以前|过去|起初|当初|最初|之前|当时|从|由")
 YEAR = re.compile(r"((?:19|20)\d{2})年")
-_CHANGE_WORD = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|增幅|降幅|增速|多了|少了|[多高]出|[增减降涨跌]")
-ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|下降|减少|降低|上升|上涨|增产|减产|增幅|降幅|增速|[涨跌]|变[大小多少高低]"
-                         r"|多了|少了|比(?![重例率值])[^，？]*[多少高低]")  # 比重/比例 is a share, not a comparison
+# 增加值 (value added) is a quantity, not a change
+_CHANGE_WORD = re.compile(r"增长|增加(?!值)|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|增幅|降幅|增速|多了|少了"
+                          r"|[多高]出|(?!增加值)[增减降涨跌]")
+ASKS_CHANGE = re.compile(r"增长|增加(?!值)|提高|提升|下降|减少|降低|上升|上涨|增产|减产|增幅|降幅|增速|[涨跌]|变[大小多少高低]"
+                         r"|多了|少了|比(?![重例率值])[^，？]*[多少高低]"  # 比重/比例 is a share, not a comparison
+                         r"|[跟和与同][^，,？]{1,12}(?:相)?比[，,]")  # "跟1992年比，…宽敞了百分之几"
 _WH = re.compile(r"(是|为|有|达到?|约|共|了)?(多少|几|哪)")
 FLANK_LEFT, FLANK_RIGHT = 16, 8
 
@@ -145,6 +148,10 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
         last = list(_YEAR_OR_RELATIVE.finditer(segment))[-1]
         if _NOW_AFTER.search(segment[last.end():]):
             return True  # "由1991年每生300元提高到现在的每生每年550元": 550 is not 1991's
+        if issue_year is not None and _NOW.search(segment[last.end():]):
+            # "去年全市竣工…，如今市区人均住房面积9.3平方米": now, which in a January paper is this
+            # year or the end of the last
+            return not {str(issue_year), str(issue_year - 1)} & set(asked)
         return governing[-1] not in asked
     if set(years_printed(sentence, issue_year)) & set(asked):
         return False
@@ -158,7 +165,8 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
 def asked_years(question: Question, issue_year: int | None = None) -> list[str]:
     """The years a question asks about: those it prints, and "去年"/"今年" read as the page reads
     them (a follow-up "去年呢？" about a 1998 issue asks for 1997)."""
-    return list(dict.fromkeys([*question.years, *years_printed(question.text, issue_year)]))
+    relative = re.sub(r"(?:19|20)\d{2}年", "", question.text)  # printed years are read by question.py
+    return list(dict.fromkeys([*question.years, *years_printed(relative, issue_year)]))
 
 
 _TIME_HEAD = re.compile(r"^(?:在|到|截至|截止)?(?:(?:19|20)\d{2}年|去年|今年|前年)(?:全年|上半年|下半年|[底末初])?(?=[，,])")
@@ -172,6 +180,7 @@ def _time_head(sentence: str) -> str:
 
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 # a change that runs from a year to the present: the level reached is of no year printed before it
+_NOW = re.compile(r"如今|现在|目前")
 _NOW_AFTER = re.compile(r"[到至](?:现在|目前|如今|今天)")
 # "比去年增长" compares with last year: the figure is not last year's
 _YEAR_OR_RELATIVE = re.compile(r"(?<![比较同])(?:((?:19|20)\d{2})年|(前年|去年|今年|明年|本世纪末))")
@@ -353,15 +362,24 @@ _SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)
                             r"|连续(?:\d+|[一二三四五六七八九十两几多]+)年|年均")
 
 
-def over_several_years(question: Question, sentence: str, figure: Figure) -> bool:
-    """Asked about one year (1998年), the figure sums several ("3年内…累计投入31.2亿元")."""
+def over_several_years(question: Question, sentence: str, figure: Figure, lead: str = "") -> bool:
+    """Asked about one year (1998年), the figure sums several ("3年内…累计投入31.2亿元"). A total
+    ("共完成投资129亿元") in a sentence that prints no year of its own runs over the span of years
+    the sentence before it names ("1994年至1997年…共完成投资413亿元。全国普通高校…共完成投资…");
+    `lead` is what the paragraph prints before the sentence."""
     if len(set(question.years)) != 1 or _SEVERAL_YEARS.search(question.text):
         return False
     clause = _CLAUSE_STOP.split(sentence[: figure.start])[-1]  # "累计发展28万户，年产1亿立方米": not its
     segment, spans = _spans_before(sentence, figure)  # "1987年—1997年，该市共占用耕地46万亩"
     # "1994年至1997年…完成投资413亿元，…已由1993年底的6.98平方米": a year of its own after the span dates it
     spanned = bool(spans) and not YEAR.search(segment[spans[-1].end():])
+    if not spanned and lead and _TOTAL.search(segment) and not YEAR.search(segment):
+        before = re.split(r"[。！？]", lead.rstrip("。！？ "))[-1]
+        spanned = bool(_YEAR_SPAN.search(before))
     return bool(_SEVERAL_YEARS.search(clause)) or spanned
+
+
+_TOTAL = re.compile(r"(?<![公一])共(?![同产享性识])|累计")
 
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?\s*[至到—－~～\-]+\s*(?:19|20)\d{2}年")
@@ -404,6 +422,9 @@ def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:
         if any(w == x or w.startswith(x) and len(w) - len(x) <= 1 for w in [*question.focus, *question.places]
                for x in members):
             return True
+        # a longer member jieba cuts in two ("文化娱乐场所" as 文化/娱乐场所) is still named whole
+        if any(len(x) >= 3 and x in question.text for x in members):
+            return True
     return False
 
 
@@ -440,8 +461,19 @@ def a_mark_passed(sentence: str, figure: Figure, figures: list[Figure] | None = 
 
 
 def rate_for_an_amount(question: Question, figure: Figure) -> bool:
-    """"增加了多少亿美元" names its unit: a rate ("增加了3.3%") is no answer to it."""
-    return bool(question.unit) and question.unit not in ("%", "个百分点") and figure.kind == "percent"
+    """"增加了多少亿美元" names its unit: a rate ("增加了3.3%") is no answer to it. Nor is one the
+    answer to "比上年多收了多少", which asks how much more was brought in, not by what share."""
+    if figure.kind != "percent":
+        return False
+    if question.unit:
+        return question.unit not in ("%", "个百分点")
+    return bool(_MORE_BY_AMOUNT.search(question.text)) and not _ASKS_RATE.search(question.text)
+
+
+# "比上年多收了多少", "比利润多多少", "比全国高多少": a difference asked; with 多/少 an amount
+ASKS_DIFFERENCE = re.compile(r"比[^，,？?]{1,16}?[多少高低](?:[\u4e00-\u9fff]{0,2}?了|[出])?(?:多少|几)")
+_MORE_BY_AMOUNT = re.compile(r"比[^，,？?]{1,16}?[多少](?:[\u4e00-\u9fff]{0,2}?了|[出])?(?:多少|几)")
+_ASKS_RATE = re.compile(r"百分|[率幅成]|百分点")
 
 
 # "征收关税和进口环节税940亿元": two coordinated things whose figure follows them as one
@@ -494,8 +526,11 @@ def names_a_sibling(question: Question, sentence: str, figure: Figure) -> bool:
 
 # "比1996年增产127.7万吨", "同比增长14.6%": a change measured against a time or a rival, however worded
 _COMPARED_CHANGE = re.compile(r"(?:比|较|同比|环比)[^，,；;。：:]{0,12}?"
-                              r"(?:增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|多|少)了?"
+                              r"(?:(?:增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|多|少)了?"
+                              # "比1996年多完成原油生产任务110万吨": 多/少 before a verb compares too
+                              r"|[多少](?:[完生收产卖售出进建增招销用][\u4e00-\u9fff]{0,7}))"
                               r"(?:近|约|超过?|逾|达)?$")
+_CHANGED = re.compile(r"(?:增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产)了?(?:近|约|超过?|逾|达)?$")
 _FIGURES_BEFORE = re.compile(r"(?:[近约超逾]?\d[\d.]*[^\d，,；;。和、及与]{0,4}[和、及与])+$")
 
 
@@ -507,6 +542,8 @@ def a_change_for_a_level(question: Question, sentence: str, figure: Figure) -> b
     if question.asks == "growth" or ASKS_CHANGE.search(question.text):
         return False
     before = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
+    if question.asks == "percent" and figure.kind == "percent" and _CHANGED.search(before):
+        return True  # "增加值占…的比重" is not answered by "比重…增长近50%": a rate of change is no share
     before = _FIGURES_BEFORE.sub("", before)  # "增产127.7万吨和13.6亿立方米": the second is a change too
     return bool(_COMPARED_CHANGE.search(before))
 

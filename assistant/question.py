@@ -33,14 +33,16 @@ _ASKS: list[tuple[str, str]] = [
     # "哪几个区县", "哪四个县": which places, not how many
     ("place", rf"(?:{WHICH_SEVERAL}|哪个)(?:区县|县市|县|市|区|村|乡|镇|地区|省)(?![长委])"),
     # a share or a rate: 比重, 份额, 几成, 占…多少, and any …率 (合格率, 普及率, 增长率)
-    ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用|有)[^，。？]{0,20}(多少|几)|[\u4e00-\u9fff]率(?=(?:具体|到底|究竟|大约|大概|约)?(?:是|为|达|有|多少|几|[？?]|$))|增幅|增速|同比|环比|百分点"),
+    ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用|有)[^，。？]{0,20}(多少|几)|[\u4e00-\u9fff]率(?=(?:具体|到底|究竟|大约|大概|约)?(?:是|为|达|有|多少|几|[？?]|$))|系数|[\u4e00-\u9fff](?<![相对好无类评])比(?=(?:具体|到底|究竟|大约|大概|约)?(?:是|为|达到?|有|多少|几|[？?]|$))|增幅|降幅|涨幅|跌幅|增速|同比|环比|百分点"),
     ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)"),
     ("date", r"什么时候|何时|哪[一几]?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
     ("duration", r"多少年(?!来)|几年(?!来)|多久|多长时间|多少天|几天|多少个月|几个月"),  # 几年来: over the years
     # "报名人数是多少", not "报名人数是从多少个报名点汇总的": 人数 counts people when it is what is asked
     ("people", r"(多少|几)(个)?[十百千万亿]*(人次|人|名|位)|人数[^，。？多几]{0,4}(?:多少|几)(?!个)|人(?:数|次)[？?]?$"),
-    ("measure", r"多高|多长|多远|多重|(多少|几)(公里|千米|米|厘米|吨|公斤|亩|级|平方米|千瓦)"),
-    ("count", r"(多少|几)(个|家|项|场次|场|次|所|户|条|种|批|份|件|套|台|辆|座|间|支|届|期|篇|处|类|罐|大)"),
+    # "多少万吨", "几千家": a magnitude may stand between the question word and the unit
+    ("measure", r"多高|多长|多远|多重|(多少|几)[十百千万亿]*(公里|千米|米|厘米|吨|公斤|亩|级|平方米|立方米|千瓦)"),
+    ("count", r"(多少|几)(个|家|项|场次|场|次|所|户|条|种|批|份|件|套|台|辆|座|间|支|届|期|篇|处|类|罐|大)"
+              r"|(多少|几)[十百千万亿]+(个|家|项|所|户|条|种|件|套|台|辆|座)"),
     ("money", r"多少钱|多少元|(多少|几)(万|亿)元?"),
     ("person", r"谁|哪位|什么人|名字|姓名|哪个人|哪些人"),
     ("place", r"哪里|哪儿|在哪|什么地方|哪个(县|市|区|村|乡|镇|地区|省)|何地|何处|去了?哪"),
@@ -51,6 +53,8 @@ _ASKS: list[tuple[str, str]] = [
     # ends on the name of a quantity; it asks for that quantity as much as "…是多少" does
     ("number", r"(?:[额量]|价格|价位|单价|里程|面积|长度|总值|产值|增加值|人口|指数|总数|数目)[？?]?$"),
 ]
+COMMON_WORD = 100  # jieba's dictionary count above which a word is an everyday one
+_NOT_ASKING = re.compile(r"([这那近好头])几")
 _ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度)|谁")
 _ENTITY_KINDS = {"person", "place", "organisation"}
 _QUESTION_WORDS = re.compile(
@@ -61,8 +65,10 @@ _QUESTION_WORDS = re.compile(
 _ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学求治跟考交发稳落投创])|([^\W\d_])(?=籍)"
                              r"|(?<=[对自])([^\W\d_])(?=(?:加工)?(?:出口|进口|贸易|投资))")
 _ATTRIBUTION = re.compile(r"(?:根据|按照|依照|据|照|按)[^，,。？?]{1,24}?(?:(?:公布|统计|调查|测算|估算|介绍|报道|透露|显示|预测|估计|分析)(?:的数字|的数据|的结果)?|的(?:数字|数据|统计|估算|测算|说法))[，,]?"
-                          r"|^[^，,。？?]{2,24}?(?:报告|公布|调查|测算|透露|显示|预测|估计)(?:的数字|的数据|的结果)?[，,]")
-_MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱")
+                          r"|^[^，,。？?]{2,24}?(?:报告|报道|公布|调查|测算|透露|显示|预测|估计)(?:的数字|的数据|的结果)?[，,]")
+_COMPARED_YEAR = re.compile(r"[跟和与同](?:19|20)\d{2}年(?:相)?比")
+# 额 is an amount of money (筹资额, 销售额, 成交额); 份额, a share, is read as a percent before this
+_MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱|(?<!名)额")
 # One-character abbreviations that are also everyday words (新, 青, 云 …) never stand alone for a place.
 _EVERYDAY_ALIASES = set("新青宁云贵甘吉黑台港澳京津川秦蒙藏美日韩英法德俄")
 
@@ -228,15 +234,19 @@ class Question:
 
 def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     text = _arabic_counts(normalise(text).strip())
-    matched = next(((kind, pattern) for kind, pattern in _ASKS if re.search(pattern, text)), ("fact", ""))
+    words = tokenizer.words(text)
+    # "这几年从外地招来了多少名人才": 这几/那几/近几 point at something, they ask nothing
+    asking = _NOT_ASKING.sub(lambda m: m.group(1) + "·", text)
+    # "多少天然气": a pattern whose last character starts a longer word asks nothing of that kind
+    matched = next(((kind, pattern) for kind, pattern in _ASKS
+                    if any(not _unit_opens_word(words, asking, m.end(), tokenizer) for m in re.finditer(pattern, asking))), ("fact", ""))
     asks, kind_from_topic = matched[0], matched[1] == _MONEY_TOPIC
-    if asks in FIGURE_KINDS and asks != "date" and _ASKS_WHICH.search(text) and not re.search(r"多少|几", text):
+    if asks in FIGURE_KINDS and asks != "date" and _ASKS_WHICH.search(text) and not re.search(r"多少|几", asking):
         # "哪个农场创造了最高劳动生产率？" names a farm: the rate is what it did, not what is asked
         asks = next((kind for kind, pattern in _ASKS if kind in _ENTITY_KINDS and re.search(pattern, text)), "fact")
     unit = ""
     # "多少亿美元", "多少万吨": the unit after the magnitude
-    m = re.search(rf"(?:多少|几)(个)?(?:[十百千万亿]+)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", text)
-    words = tokenizer.words(text)
+    m = re.search(rf"(?:多少|几)(个)?(?:[十百千万亿]+)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", asking)
     if m and asks in FIGURE_KINDS and not _inside_word(words, m.start(2), m.group(2)):
         unit = m.group(2) or m.group(1) or ""
     if asks == "number" and _MONEY_WORDS.search(text):
@@ -270,7 +280,9 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
         focus.append(_after_place(w, found_places) or w)
     # "比1996年增产多少": 1996 is what the change is measured from, not the time asked about
     # "1994到1997年": the first year of a span prints no 年 of its own
-    years = re.findall(r"(?<![比较同])((?:19|20)\d{2})(?:年|(?=\s*[至到—－~～-]+\s*(?:19|20)\d{2}年))", text)
+    # "据1998年初的报道，…": when it was reported is not the time asked about; nor is "跟1992年比" (a base)
+    dated = _COMPARED_YEAR.sub("", _ATTRIBUTION.sub("，", text))
+    years = re.findall(r"(?<![比较同])((?:19|20)\d{2})(?:年|(?=\s*[至到—－~～-]+\s*(?:19|20)\d{2}年))", dated)
     ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
     dimension = ""
     if asks in ("number", "measure"):  # 面积下降了多少 (a percent) or 占多少 (a share) name no unit
@@ -304,6 +316,23 @@ def _after_place(word: str, named: list[str]) -> str:
             if len(tagged) == 1 and tagged[0].flag in ("v", "vn"):
                 return rest
     return ""
+
+
+def _unit_opens_word(words: list[str], text: str, end: int, tokenizer: Tokenizer) -> bool:
+    """The match ends on a one-character unit that opens a longer, common word ("多少天然气": 天
+    opens 天然气), so it names no unit. jieba also joins a measure word to the next character
+    ("多少名地县两级干部" cut as 名地): a rare word is not taken for one."""
+    at = end - 1
+    if at < 0 or UNIT_KINDS.get(text[at]) is None:
+        return False
+    start = 0
+    for word in words:
+        if start == at:
+            return len(word) > 1 and tokenizer.frequency(word) >= COMMON_WORD
+        start += len(word)
+        if start > at:
+            return False
+    return False
 
 
 def _inside_word(words: list[str], at: int, unit: str) -> bool:

@@ -122,6 +122,10 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         return [w for w in self._jieba.lcut(normalise(text)) if w.strip()]
 
+    def frequency(self, word: str) -> int:
+        """How often jieba's dictionary saw the word (0: a word jieba's HMM made up)."""
+        return self._jieba.FREQ.get(word, 0)
+
     def terms(self, text: str) -> list[str]:
         """Index terms: words without punctuation and stop words; digits kept (figures matter)."""
         return [w for w in self.words(text) if _is_term(w)]

@@ -283,3 +283,31 @@ def test_a_measure_or_an_amount_asked_is_never_a_count_printed(assistant):
     children = "为41名藏族儿童做了先心病筛查"
     assert not extractor.ruled_out(assistant.analyse("给多少个藏族娃娃做了筛查？"), children,
                                    find_figures(children)[0], paragraph, [], find_figures(children))
+
+
+def test_a_followup_keeps_the_span_of_years_asked(assistant):
+    """"1994到1997年…" then "那一共…多少？": the follow-up asks of the whole span, not of its last year."""
+    conversation = Conversation()
+    assistant.ask("2023到2025年湖南援藏一共投了多少资金？", conversation)
+    prepared = assistant.prepare("那一共引进了多少家企业？", conversation)
+    assert prepared.standalone.startswith("2023到2025年"), prepared.standalone
+    assert prepared.question.years == ["2023", "2025"]
+
+
+def test_a_title_asks_for_a_person_by_name(tmp_path):
+    """"副市长是谁": an organisation in the sentence is no answer, nor a sentence quoted without a name;
+    where the page names the person, the name is the answer."""
+    page = ("## 再就业\n\n武汉再就业赶集大会现场，市商委、卫生局、旅游局分别组织１０家商场进行清岗腾岗。\n\n"
+            "武汉市副市长张明在大会上说，戏要大家唱。\n")
+    assistant = page_assistant(tmp_path, "jobs", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    answer = assistant.ask("在武汉再就业赶集大会上组织商场清岗腾岗的副市长是谁？")
+    assert answer.refused or "张明" in direct(answer), answer.text
+    assert "卫生局" not in direct(answer) and "据资料记载" not in direct(answer)
+
+
+def test_which_firm_of_a_place_names_that_places_firm(tmp_path):
+    """Among firms listed together, "宝鸡哪家企业" is answered by 宝鸡's, not by the first listed."""
+    page = ("## 质量抽查\n\n有３家企业的产品在国家监督抽查中连续两次不合格：余姚市易通线缆有限公司、"
+            "广东省蕉岭县电池厂、宝鸡电池厂。\n")
+    assistant = page_assistant(tmp_path, "quality", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    assert direct(assistant.ask("国家监督抽查里，宝鸡哪家企业的产品连续两次不合格？")) == "答：宝鸡电池厂。"

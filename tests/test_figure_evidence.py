@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.figures import find_figures
-from assistant.flanks import another_year, asked_quantity, flanks, is_range_start, restates_question
+from assistant.flanks import (
+    a_change_for_a_level,
+    another_year,
+    asked_quantity,
+    flanks,
+    is_range_start,
+    restates_question,
+)
 from assistant.question import Question
 
 from .conftest import write
@@ -87,6 +94,28 @@ def test_a_year_printed_before_a_figure_pins_it_unless_the_asked_year_is_printed
     assert not another_year(asked, later, find_figures(later)[-1])
 
 
+def test_now_in_a_january_paper_is_this_year_or_the_end_of_the_last():
+    """"去年全市竣工…，如今市区人均住房面积9.3平方米": the figure is now's, not last year's."""
+    sentence = "去年全市竣工住宅面积100万平方米，大大缓解了住房的困难，如今市区人均住房面积9.3平方米"
+    figure = find_figures(sentence)[-1]
+    assert not another_year(Question("1998年杭州人均住房面积？", "measure", years=["1998"]), sentence, figure, 1998)
+    assert another_year(Question("1995年杭州人均住房面积？", "measure", years=["1995"]), sentence, figure, 1998)
+    assert another_year(Question("1998年竣工住宅面积？", "measure", years=["1998"]), sentence,
+                        find_figures(sentence)[0], 1998)  # 去年's own figure is still 1997's
+
+
+def test_a_change_against_another_year_never_answers_how_much_it_is():
+    asked = Question("1997年塔里木油田原油产量是多少万吨？", "measure", "吨", years=["1997"])
+    sentence = "其中，塔里木油田比1996年多完成原油生产任务110万吨"
+    assert a_change_for_a_level(asked, sentence, find_figures(sentence)[-1])
+    level = "塔里木油田生产原油420万吨"
+    assert not a_change_for_a_level(asked, level, find_figures(level)[-1])
+    # "跟1992年比，…宽敞了百分之几" asks the change itself
+    change = Question("跟1992年比，如今杭州城里人平均每人住的房子宽敞了百分之几？", "percent")
+    printed = "如今市区人均住房面积9.3平方米，比1992年人均6平方米增加55%"
+    assert not a_change_for_a_level(change, printed, find_figures(printed)[-1])
+
+
 def test_numbers_in_the_question_are_never_its_answer_and_months_are_times():
     asked = find_figures("千户企业销售收入100亿元以上的有多少户？", bare_numerals=True)
     printed = find_figures("千户企业销售收入100亿元以上的企业23户")
@@ -116,3 +145,41 @@ def test_a_comparison_before_fenbie_names_no_subject():
         question = analyse(asked, Tokenizer(), Places.load())
         fit = {f.text: respective_fit(question, sentence, f, figures, share) for f in figures if f.unit == "%"}
         assert fit[fits] > 0 > min(fit.values()), (asked, fit)
+
+
+def test_a_bare_number_counts_people_when_the_people_are_named_beside_it():
+    """"人数达2377万" and "拥有10万职工" count people as "10万人" would; "10万" beside 吨 does not."""
+    from assistant.extract import COMPATIBLE, answers_kind
+
+    for sentence in ("拥有10万职工的老本钢", "入境旅游人数达2377万"):
+        [figure] = find_figures(sentence)
+        assert answers_kind("people", figure, sentence, COMPATIBLE), sentence
+    sentence = "年产10万，全部销往外地"
+    assert not answers_kind("people", find_figures(sentence)[0], sentence, COMPATIBLE)
+
+
+def test_a_rate_answers_neither_an_amount_more_nor_a_share():
+    """"比上年多收了多少" asks how much more was brought in, not by what share; "增加值占…的比重" is
+    not answered by the rate at which something grew."""
+    from assistant.flanks import rate_for_an_amount
+
+    [rate] = find_figures("粮食入库比上年增长26%")
+    assert rate_for_an_amount(Question("1997年安徽粮食入库比上年多收了多少？", "growth"), rate)
+    assert not rate_for_an_amount(Question("1997年安徽粮食入库比上年增长了多少？", "growth"), rate)
+    assert not rate_for_an_amount(Question("比上年多收了百分之几？", "percent"), rate)
+    share = Question("1997年乡镇企业增加值占国内生产总值的比重是多少？", "percent")
+    grew = "乡镇企业增加值增长近50%"
+    assert a_change_for_a_level(share, grew, find_figures(grew)[-1])
+    level = "乡镇企业增加值占国内生产总值的比重提高到近30%"
+    assert not a_change_for_a_level(share, level, find_figures(level)[-1])
+
+
+def test_value_added_is_a_quantity_not_a_change():
+    """增加值 names value added: "完成增加值20740亿元" is a level, "比上年增长18%" beside it a change."""
+    from assistant.flanks import ASKS_CHANGE, printed_as_change
+
+    sentence = "全国乡镇企业完成增加值20740亿元，比上年增长18%"
+    level, change = find_figures(sentence)
+    assert not printed_as_change(sentence, level) and printed_as_change(sentence, change)
+    assert not ASKS_CHANGE.search("1997年乡镇企业增加值占国内生产总值的比重是多少？")
+    assert ASKS_CHANGE.search("乡镇企业增加值增加了多少？")

@@ -73,3 +73,10 @@ def test_dates_percentages_and_what_is_not_a_figure():
     kinds = [(f.text, f.kind) for f in find_figures("2025年7月8日,第十一批工作组一路调研,1月19日电,增长26.43%")]
     assert kinds == [("2025年7月8日", "date"), ("1月19日", "date"), ("26.43%", "percent")]
     assert find_figures("三年援藏路")[0].value == 3
+
+
+def test_about_so_many_is_printed_with_lai():
+    """"30来个中小园区": about thirty, counted in 个; "3年来" stays a span of years."""
+    [about] = find_figures("辐射带动了３０来个中小园区")
+    assert (about.value, about.unit, about.kind, about.qualifier) == (30, "个", "count", "来")
+    assert [f.text for f in find_figures("近3年来")] == ["近3年"]

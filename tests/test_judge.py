@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.chat import Assistant, Conversation
+from assistant.reader.candidates import time_marks
 from assistant.reader.judge import BY_MEANING, JUDGE_FEATURES, SHORTLIST, Judge, JudgeModel, answer_key
 from assistant.reader.train_judge import JudgedQuestion, choose_thresholds, outcomes
 from assistant.reader.trees import Trees
@@ -88,9 +89,30 @@ def test_where_the_rules_refuse_the_judge_states_its_best_only_above_the_rescue_
     assert strict.choose(question, found, found[0])[0] is found[0]  # the rule pick has a threshold of its own
 
 
+def test_a_figure_sharing_no_word_with_the_question_is_never_rescued(assistant):
+    """However sure the trees are, a figure the rules refuse is stated only where some of the
+    question is printed around it."""
+    question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
+    sure = Judge(assistant.extractive.extractor, constant_model(0.99, 0.5, rescue=0.6))
+    assert sure.choose(question, found, None)[0] is found[0]
+    for c in found:
+        c.coverage = 0.0
+    assert sure.choose(question, found, None)[0] is None
+
+
+def test_times_agree_by_what_they_mean_not_how_they_are_printed():
+    """In a 1998 paper 去年 is 1997; "前11个月" and "1—11月" are one period, and "全年" another."""
+    assert time_marks("去年前11个月", 1998) == ({"1997"}, {"1-11月"})
+    assert time_marks("1997年1—11月全国财政支出", 1998) == ({"1997"}, {"1-11月"})
+    assert time_marks("今年一季度", 1998) == ({"1998"}, {"Q1"})
+    assert time_marks("本报北京1月13日讯 全年", 1998) == (set(), {"全年"})  # a dateline is no period
+
+
 def test_the_thresholds_are_the_best_utility_out_of_fold():
     def asked(answerable: bool, right: list[bool], pick: int | None = 0) -> JudgedQuestion:
-        return JudgedQuestion("q", answerable, np.zeros((len(right), len(JUDGE_FEATURES))), np.array(right), pick)
+        features = np.zeros((len(right), len(JUDGE_FEATURES)))
+        features[:, JUDGE_FEATURES.index("coverage")] = 0.5  # some of the question printed around each
+        return JudgedQuestion("q", answerable, features, np.array(right), pick)
 
     questions = [asked(True, [True]), asked(True, [False]), asked(False, [False]), asked(True, [True]),
                  asked(True, [False, True], None), asked(False, [False], None)]

@@ -29,11 +29,23 @@ def understand():
         ("哪个农场创造了最高劳动生产率？", "fact", ""),  # names a farm; the rate is what it did
         ("家庭农场在种地上花了多少本钱？", "money", ""),  # 本 begins 本钱 here: no measure word
         # an official's terse question, no question word: the quantity it ends on is what is asked
-        ("1997年记账式国债发行额？", "number", ""),
+        ("1997年记账式国债发行额？", "money", ""),  # 额: an amount of money
         ("1997年安徽省粮食入库量？", "number", ""),
         ("1997年全国新增高速公路通车里程？", "measure", ""),
         ("全国人均占有肉类产品多少公斤？", "measure", "公斤"),  # 占有 is having, not a share (占…多少)
         ("全省有多少名干部驻村？", "people", "名"),
+        # the unit after a magnitude says what is measured, not the magnitude (多少万 is no money here)
+        ("1997年首钢钢产量是多少万吨？", "measure", "吨"),
+        ("全区完成造林面积多少万亩？", "measure", "亩"),
+        # 这几年 / 那几家 point at something: they ask nothing
+        ("晋城这几年从外地招来了多少名专门人才？", "people", "名"),
+        ("他们办的那几家厂子，一年能消化多少土豆？", "number", ""),
+        # 天 opens 天然气: no count of days
+        ("1997年海洋石油工业全年产了多少天然气？", "number", ""),
+        # a ratio named by 比 or 系数 is a rate, as any …率 is, whatever it is a ratio of
+        ("中国银行人民币存贷款的贷存比是多少？", "percent", ""),
+        ("千户大型企业的货币资金占用系数达到多少？", "percent", ""),
+        ("1997年全球跨国旅游人数降幅？", "percent", ""),  # a rate of fall, as 增幅 is one of rise
     ],
 )
 def test_kind_of_answer(understand, question, asks, unit):
@@ -144,3 +156,12 @@ def test_bad_questions_get_a_clear_error(text, reason):
 
 def test_a_long_but_allowed_question_passes():
     assert check_question("问" * 500) == "问" * 500
+
+
+def test_when_a_report_appeared_is_not_the_time_asked_about(understand):
+    """"据1998年初的报道" dates the report, "跟1992年比" names the base of a change: neither is the
+    year whose figure is asked for."""
+    assert understand("据1998年初的报道，河南桐柏县一年能收多少带壳的花生？").years == []
+    assert understand("1998年初报道，杭州城里平均每人住多少平方米的房子？").years == []
+    assert understand("据1998年初的报道，1997年全球贸易增长率是多少？").years == ["1997"]
+    assert understand("跟1992年比，如今杭州城里人平均每人住的房子宽敞了百分之几？").years == []

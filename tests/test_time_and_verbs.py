@@ -214,6 +214,9 @@ def test_a_span_of_years_is_several_years():
     ("1997年贵州德江县农民人均纯收入是多少？", "德江、务川、天柱等12个国家级贫困县基本解决温饱，农民人均纯收入1100元", "1100元", True),
     ("德江、务川等贫困县农民人均纯收入是多少？", "德江、务川、天柱等12个国家级贫困县基本解决温饱，农民人均纯收入1100元", "1100元", False),
     ("串起了多少种业态？", "串起乡村旅游、非遗展销、文创市集等15种业态", "15种", False),  # the list's own count
+    # a member jieba cuts in two (文化/娱乐场所) is still named
+    ("文化娱乐场所开展经营承诺的企业占多少？", "饮食服务、交通旅游服务、文化娱乐场所、邮电通讯等10个行业中，开展经营承诺的企业占87%",
+     "87%", True),
     # the question prints the list itself: it asks of them all
     ("各个庄园已种下龙眼、荔枝占全市宜果山岭面积多少？", "各个庄园已种下优质龙眼、荔枝等亚热带水果20.9万亩，占全市宜果山岭面积的50%",
      "50%", False),
@@ -267,3 +270,16 @@ def test_a_word_a_listed_item_contains_is_no_member_named():
     sentence = "串起乡村旅游、非遗展销、文创市集、餐饮商超等15种业态，策划6条精品旅游线路，拿出364万元旅游补贴"
     [f] = [f for f in find_figures(sentence) if f.text == "364万元"]
     assert not of_a_group(q, sentence, f)  # 旅游 is in 乡村旅游; the question names no listed item
+
+
+def test_a_total_runs_over_the_span_the_sentence_before_names():
+    """"1994年至1997年…共完成投资413亿元。全国普通高校…共完成投资129亿元": the second total is of the
+    same span, not of 1997; a sentence with its own year, or no total, is not."""
+    lead = "据统计，1994年至1997年城镇中小学教职工住房建设共完成投资413亿元。"
+    sentence = "全国普通高校教职工住房建设共完成投资129亿元，竣工面积1386万平方米"
+    q = analyse("1997年全国普通高校教职工住房建设投资多少？", Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == "129亿元"]
+    assert over_several_years(q, sentence, f, lead)
+    assert not over_several_years(q, sentence, f, "据统计，1997年城镇中小学教职工住房建设完成投资413亿元。")
+    own = "1997年全国普通高校教职工住房建设共完成投资129亿元"
+    assert not over_several_years(q, own, find_figures(own)[-1], lead)

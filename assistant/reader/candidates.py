@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from ..extract import COMPATIBLE as RULE_COMPATIBLE
 from ..extract import Extractor, answers_kind, clause_around, item_around
-from ..figures import find_figures
+from ..figures import chinese_to_number, find_figures
+from ..flanks import years_printed
 from ..question import Question
 from ..schema import Figure, Hit, Paragraph
 from ..text import clauses, sentences
@@ -75,3 +76,28 @@ def time_words(text: str) -> set[str]:
     """Expressions that pin a figure to a time: years, 今年/去年, quarters, months, 截至."""
     return set(re.findall(r"(?:19|20)\d{2}年|今年|去年|上年|前年|明年|同期|上半年|下半年|[一二三四1-4]季度|前[三3]季度|全年|"
                           r"\d{1,2}[-至到～~]\d{1,2}月|\d{1,2}月份?|截至|年底|年末|年初", text))
+
+
+# a part of the year a figure covers; "1—11月" and "前11个月" are one period
+_PERIOD = re.compile(r"上半年|下半年|前[三3]季度|([一二三四1-4])季度|(\d{1,2})\s*[-—－至到～~]\s*(\d{1,2})月"
+                     r"|前([\d一二三四五六七八九十]{1,3})个月|(\d{1,2})月(?:份)?(?!\d{1,2}日|\d)|全年")
+
+
+def time_marks(text: str, issue_year: int | None) -> tuple[set[str], set[str]]:
+    """The years (relative ones read by the issue: 去年 in a 1998 paper is 1997) and the parts of
+    the year a text names, so that "1997年" and "去年" agree and "1—11月" and "全年" do not."""
+    periods = set()
+    for m in _PERIOD.finditer(text):
+        quarter, first, last, months, month = m.groups()
+        if quarter:
+            periods.add(f"Q{'一二三四'.index(quarter) + 1 if quarter in '一二三四' else quarter}")
+        elif first:
+            periods.add(f"{int(first)}-{int(last)}月")
+        elif months:
+            n = chinese_to_number(months)
+            periods.add(f"1-{int(n)}月" if n else m.group(0))
+        elif month:
+            periods.add(f"{int(month)}月")
+        else:
+            periods.add(m.group(0).replace("3", "三"))
+    return set(years_printed(text, issue_year)), periods

@@ -33,14 +33,18 @@ import numpy as np
 
 from ..extract import Candidate, Extractor, clause_around, item_around
 from ..figures import counted_unit, find_figures
+from ..flanks import issue_year
 from ..question import Question
 from ..text import clauses, normalise, sentences, share_heads
-from .candidates import time_words
+from .candidates import time_marks
 from .evidence import bigrams
 from .trees import Trees
 
 JUDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "judge_model.json"
 
+# a figure the rules refuse is stated only where some of the question is printed around it: the
+# trees never saw enough candidates that share no word with the question to judge them
+RESCUE_COVERAGE = 0.05
 SHORTLIST = 3  # the rule scorer's best candidates with distinct answers the judge weighs
 BY_MEANING, BY_MEANING_POOL = 2, 40  # and the best by meaning among the rule scorer's first 40
 
@@ -49,7 +53,7 @@ JUDGE_FEATURES = (
     "hit_inverse", "meaning", "meaning_gap", "bigrams_sentence", "bigrams_gap",
     "unprinted_share", "key_printed", "support", "close_values", "level_for_change", "is_change",
     "unit_match", "kind_exact", "wants_figure", "names_place", "is_computed_kind",
-    "missing_near", "missing_anywhere", "rarest_credit", "time_agrees", "time_conflicts", "year_missing",
+    "missing_near", "missing_anywhere", "rarest_credit", "time_agrees", "time_conflicts", "part_of_year", "year_missing",
     "clause_meaning", "clause_gap", "meaning_rank", "top_margin", "candidates_many",
     "asks_money", "asks_percent", "asks_count", "asks_measure", "asks_date", "asks_name", "asks_bare",
 )
@@ -119,7 +123,8 @@ class Judge:
             return (rule_pick if probability >= self.model.threshold else None), probability
         best = int(np.argmax(probabilities))  # the first on a tie, as training counts it
         probability = float(probabilities[best])
-        return (listed[best].candidate if probability >= self.model.rescue_threshold else None), probability
+        stands = probability >= self.model.rescue_threshold and listed[best].candidate.coverage >= RESCUE_COVERAGE
+        return (listed[best].candidate if stands else None), probability
 
     def shortlist(self, question: Question, ranked: list[Candidate], rule_pick: Candidate | None) -> list[Shortlisted]:
         seen, picked = set(), []
@@ -212,14 +217,20 @@ class Judge:
         terms = [t for t in question.focus if len(t) >= 2] or list(question.focus)
         if not terms:
             return {"missing_near": 0.0, "missing_anywhere": 0.0, "rarest_credit": 1.0, "time_agrees": 0.0,
-                    "time_conflicts": 0.0, "year_missing": 0.0}
+                    "time_conflicts": 0.0, "part_of_year": 0.0, "year_missing": 0.0}
         top = x.max_idf
-        asked_times = time_words(question.text)
-        near = time_words(" ".join(text for text, weight in scopes if weight >= 0.85))
-        anywhere = time_words(" ".join(text for text, _ in scopes))
+        issue = issue_year(c.paragraph)
+        asked_years, asked_periods = time_marks(question.text, issue)
+        asked_years |= set(question.years)
+        near_years, near_periods = time_marks(" ".join(text for text, weight in scopes if weight >= 0.85), issue)
+        any_years, any_periods = time_marks(" ".join(text for text, _ in scopes), issue)
         years = set(x.dated(" ".join(text for text, _ in scopes), c.paragraph))
-        times = {"time_agrees": float(bool(asked_times & anywhere)),
-                 "time_conflicts": float(bool(asked_times) and bool(near) and not asked_times & near),
+        times = {"time_agrees": float(bool(asked_years & any_years or asked_periods & any_periods)),
+                 # another year, or another part of the year, named where the figure stands
+                 "time_conflicts": float(bool(asked_years and near_years and not asked_years & near_years
+                                              or asked_periods and near_periods and not asked_periods & near_periods)),
+                 # "1—11月" beside a figure for a question that names no part of the year
+                 "part_of_year": float(bool(near_periods - {"全年"}) and not asked_periods),
                  "year_missing": float(bool(question.years) and not set(question.years) & years)}
         credit = {t: x.coverage([t], scopes)[0] for t in terms}
         rarest = max(terms, key=lambda t: (x.idf(t), len(t)))

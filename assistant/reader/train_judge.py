@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..extract import Candidate
-from .judge import JUDGE_FEATURES, Judge, JudgeModel, Shortlisted
+from .judge import JUDGE_FEATURES, RESCUE_COVERAGE, Judge, JudgeModel, Shortlisted
 from .trees import TREE_PARAMETERS, Trees
 
 # A wrong figure with a citation is the worst failure, a needless refusal the second: a wrong
@@ -99,7 +99,8 @@ def stated(q: JudgedQuestion, p: np.ndarray, threshold: float, rescue: float | N
     if rescue is None or not len(p):
         return None
     best = int(np.argmax(p))
-    return best if p[best] >= rescue else None
+    covered = q.features[best, JUDGE_FEATURES.index("coverage")] >= RESCUE_COVERAGE
+    return best if p[best] >= rescue and covered else None
 
 
 def outcomes(questions: list[JudgedQuestion], probabilities: list[np.ndarray], threshold: float,

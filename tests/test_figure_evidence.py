@@ -183,3 +183,17 @@ def test_value_added_is_a_quantity_not_a_change():
     assert not printed_as_change(sentence, level) and printed_as_change(sentence, change)
     assert not ASKS_CHANGE.search("1997年乡镇企业增加值占国内生产总值的比重是多少？")
     assert ASKS_CHANGE.search("乡镇企业增加值增加了多少？")
+
+
+def test_a_difference_asked_is_not_answered_by_a_level():
+    """"利税比利润多多少万元" asks how much one exceeds the other: a level printed without a change
+    (利税5.85亿元) is no answer; a printed change is."""
+    from assistant.extract import Candidate, Extractor
+
+    asked = Question("1997年浙江富润集团实现的利税比利润多多少万元？", "money", "元", years=["1997"])
+    [level] = find_figures("实现利税5.85亿元")
+    assert Extractor.level_for_change(asked, Candidate(None, "实现利税5.85亿元", level, 1.0, 1.0, (), 1))
+    [more] = find_figures("利税比利润多700万元")
+    assert not Extractor.level_for_change(asked, Candidate(None, "利税比利润多700万元", more, 1.0, 1.0, (), 1, True))
+    assert not Extractor.level_for_change(Question("1997年富润集团利税多少？", "money"),
+                                          Candidate(None, "实现利税5.85亿元", level, 1.0, 1.0, (), 1))

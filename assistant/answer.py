@@ -274,7 +274,9 @@ _ROLE_NAME = re.compile(
     r"([\u4e00-\u9fff]{2,4}?)(?=的|说|坦言|回忆|表示|介绍|这样|[，,。、“\s]|$)"
 )
 _PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
-_TITLE = re.compile(r"(?:长|书记|主任|经理|总裁|主席|委员|部长|理事|总监|院士|教授)$")
+_TITLE_WORD = r"(?:长|书记|主任|经理|总裁|主席|委员|部长|理事|总监|院士|教授)"
+_TITLE = re.compile(rf"{_TITLE_WORD}$")
+_ASKS_TITLED = re.compile(rf"{_TITLE_WORD}的?是谁")  # "副市长是谁", "行长的是谁"
 
 
 def _titled_name(sentence: str, asked_text: str, places: Places) -> str:
@@ -320,7 +322,7 @@ def _listed_places(question: Question, sentence: str, places: Places) -> str:
 def asks_a_titled_person(question: Question) -> bool:
     """"副市长是谁": a title asks for a person by name; an organisation, or a sentence quoted without
     a name, is no answer to it."""
-    return question.asks == "person" and bool(re.search(rf"{_TITLE.pattern.rstrip('$')}的?是谁", question.text))
+    return question.asks == "person" and bool(_ASKS_TITLED.search(question.text))
 
 
 def _entity(question: Question, sentence: str, places: Places) -> str:

@@ -224,14 +224,14 @@ class Extractor:
         counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
         kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
         time or subject for a question that asks no change. `figures`: the sentence's."""
-        return (not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure)
-                or points_for_a_level(question, figure)
-                or restates_question(figure, asked)
-                or another_year(question, sentence, figure, issue_year(paragraph),
-                                self._lead(paragraph, sentence) if asked_years(question, issue_year(paragraph)) else "")
-                or another_period(question, sentence, figure, self._lead(paragraph, sentence))
+        if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
+                or points_for_a_level(question, figure) or restates_question(figure, asked):
+            return True
+        issue, lead = issue_year(paragraph), self._lead(paragraph, sentence)  # read once for the rules of time
+        return (another_year(question, sentence, figure, issue, lead if asked_years(question, issue) else "")
+                or another_period(question, sentence, figure, lead)
                 or counts_an_action(question, sentence, figure)
-                or over_several_years(question, sentence, figure, self._lead(paragraph, sentence))
+                or over_several_years(question, sentence, figure, lead)
                 or one_year_of_a_span(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure)

@@ -525,12 +525,13 @@ def names_a_sibling(question: Question, sentence: str, figure: Figure) -> bool:
 
 
 # "比1996年增产127.7万吨", "同比增长14.6%": a change measured against a time or a rival, however worded
+_CHANGE_VERB = "增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产"
 _COMPARED_CHANGE = re.compile(r"(?:比|较|同比|环比)[^，,；;。：:]{0,12}?"
-                              r"(?:(?:增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|多|少)了?"
+                              rf"(?:(?:{_CHANGE_VERB}|多|少)了?"
                               # "比1996年多完成原油生产任务110万吨": 多/少 before a verb compares too
                               r"|[多少](?:[完生收产卖售出进建增招销用][\u4e00-\u9fff]{0,7}))"
                               r"(?:近|约|超过?|逾|达)?$")
-_CHANGED = re.compile(r"(?:增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产)了?(?:近|约|超过?|逾|达)?$")
+_CHANGED = re.compile(rf"(?:{_CHANGE_VERB})了?(?:近|约|超过?|逾|达)?$")
 _FIGURES_BEFORE = re.compile(r"(?:[近约超逾]?\d[\d.]*[^\d，,；;。和、及与]{0,4}[和、及与])+$")
 
 

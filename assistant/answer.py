@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Protocol
 
-import jieba.posseg
-
+from . import names
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
 from .extract import Candidate, Extractor
 from .figures import find_figures
 from .flanks import asked_starts, ends_range_from
-from .question import WHICH_SEVERAL, Places, Question
+from .question import Question
 from .reader import Reader
 from .reader.judge import Judge
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
@@ -28,11 +27,6 @@ TIE = 0.08  # candidates this close to the best are alternative answers
 # the end of a change the question started ("从44个压到了几个") needs only a quarter of its words:
 # the start figure the page prints with it is evidence no other figure has
 RANGE_END_WORDS = 0.25
-_ENTITY = {
-    "organisation": re.compile(
-        r"[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?(?:有限公司|公司|基金会|医院|大学|学院|中学|小学|商会|集团|研究院|中心|联盟|协会|局|厅|委员会|合作社|工作组|工作队|厂)"
-    ),
-}
 
 
 class Answerer(Protocol):
@@ -105,6 +99,9 @@ class ExtractiveAnswerer:
         if not accepted:
             return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
         best = accepted[0]
+        if question.asks in ("person", "organisation"):
+            # the first accepted sentence that names one: a quote that names no one answers no "哪家"
+            best = next((c for c in accepted if c.figure is None and self._entity(question, c)), best)
         rivals = self._different_sources(question, accepted)
         if len(rivals) > 1:
             return self._several(question, rivals, asked)
@@ -141,8 +138,8 @@ class ExtractiveAnswerer:
             direct = f"答：{best.figure.text}。"
             figures = [best.figure.text]
         else:
-            entity = _entity(question, best.sentence, self.extractor.places)
-            if not entity and asks_a_titled_person(question):
+            entity = self._entity(question, best)
+            if not entity and names.asks_a_titled_person(question):
                 return self._refuse(question, [best], asked)
             direct = f"答：{entity}。" if entity else "答：据资料记载，"
             figures = []
@@ -151,6 +148,9 @@ class ExtractiveAnswerer:
         quote = f"依据：“{_trim(best.sentence, best.figure.text if best.figure else '')}”[{n}]"
         text = f"{direct}\n{quote}\n\n{sources.render()}"
         return Answer(asked, question.text, text, False, sources.citations, figures)
+
+    def _entity(self, question: Question, c: Candidate) -> str:
+        return names.entity(question, c.sentence, self.extractor.places, self.extractor.index.tokenizer)
 
     def _photo_credit(self, question: Question, hits: list[Hit], asked: str) -> Answer | None:
         """"照片是谁拍的": the credit line printed with the article the question is about."""
@@ -267,98 +267,3 @@ def _trim(sentence: str, keep: str, limit: int = 140) -> str:
     start = max(0, min(at - limit // 2, len(sentence) - limit))
     piece = sentence[start: start + limit]
     return ("……" if start > 0 else "") + piece + ("……" if start + limit < len(sentence) else "")
-
-
-_ROLE_NAME = re.compile(
-    r"(?:副组长|组长|书记|县长|主任|干部|摄影家|患者|记者|通讯员|专家|队长|院长|校长|局长)"
-    r"([\u4e00-\u9fff]{2,4}?)(?=的|说|坦言|回忆|表示|介绍|这样|[，,。、“\s]|$)"
-)
-_PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
-_TITLE_WORD = r"(?:长|书记|主任|经理|总裁|主席|委员|部长|理事|总监|院士|教授)"
-_TITLE = re.compile(rf"{_TITLE_WORD}$")
-_ASKS_TITLED = re.compile(rf"{_TITLE_WORD}的?是谁")  # "副市长是谁", "行长的是谁"
-
-
-def _titled_name(sentence: str, asked_text: str, places: Places) -> str:
-    """A person's name printed beside a title, "副市长吴厚溥" or "徐鹏航总经理" (jieba's person-name
-    tag, a one-character surname joined to the given name that follows it)."""
-    tokens = jieba.posseg.lcut(sentence)
-    for i, token in enumerate(tokens):
-        if not token.flag.startswith("nr") or token.word in asked_text or token.word in places.aliases:
-            continue
-        after_title = i > 0 and _TITLE.search(tokens[i - 1].word)
-        before_title = i + 1 < len(tokens) and _TITLE.search(tokens[i + 1].word)
-        if not (after_title or before_title):
-            continue
-        name = token.word
-        if len(name) == 1 and i + 1 < len(tokens) and re.fullmatch(r"[\u4e00-\u9fff]{1,2}", tokens[i + 1].word):
-            name += tokens[i + 1].word  # 沈 + 需范
-        if 2 <= len(name) <= 4:
-            return name
-    return ""
-
-
-_ENUMERATION = re.compile(r"((?:[\u4e00-\u9fff]{2,8}[、和及与]){1,9}[\u4e00-\u9fff]{2,8}?)(等)?([\d一二三四五六七八九十两]+个?)?"
-                          r"(区县|县市|县|市|区|村|乡|镇|省|地)")
-
-
-def _listed_places(question: Question, sentence: str, places: Places) -> str:
-    """"哪几个区县": every place the sentence lists ("长宁区、浦东新区、青浦县"), or the names it
-    enumerates before their kind ("文成、泰顺、景宁、青田四县"), as printed."""
-    m = _ENUMERATION.search(sentence)
-    if m is not None:
-        names = [n for n in re.split(r"[、和及与]", m.group(1)) if n]
-        if not m.group(2) and not m.group(3):
-            names[-1] += m.group(4)  # "…、青浦县进行试点": the kind is the last name's own ending
-        # "浙江省文成", "上海市在…长宁区": what leads the list is where they lie, not one of them
-        names[0] = re.sub(r"^.*[省市的在]", "", names[0]) if len(names[0]) > 4 else names[0]
-        if len(names) >= 2 and all(names):
-            return "、".join(names)
-    named = [p for p in places.find(sentence) if p not in question.places and not any(
-        places.covers(p, q) for q in question.places)]
-    return "、".join(named) if len(named) >= 2 else ""
-
-
-def asks_a_titled_person(question: Question) -> bool:
-    """"副市长是谁": a title asks for a person by name; an organisation, or a sentence quoted without
-    a name, is no answer to it."""
-    return question.asks == "person" and bool(_ASKS_TITLED.search(question.text))
-
-
-def _entity(question: Question, sentence: str, places: Places) -> str:
-    """The name a who/where/which/what-is-it-called question asks for, when the sentence makes it plain."""
-    asked_text = question.text
-    if question.asks == "person":
-        for m in _ROLE_NAME.finditer(sentence):
-            if m.group(1) not in asked_text and m.group(1) not in places.aliases:
-                return m.group(1)
-    if question.asks == "person":
-        named = _titled_name(sentence, asked_text, places)
-        if named:
-            return named
-    if question.asks == "organisation" or question.asks == "person" and not asks_a_titled_person(question):
-        names = [re.sub(r"^(与|和|同|由|在|是|为|向|经|让|给|帮助|携手|联合|邀请|协调)", "", m.group(0))
-                 for m in _ENTITY["organisation"].finditer(sentence)]
-        names = [n for n in names if n not in asked_text]
-        if question.places:
-            # "宝鸡哪家企业": among listed firms, the one of the place asked; another place's is no answer
-            own = [n for n in names if set(places.find(n)) & set(question.places)]
-            names = own or [n for n in names if not places.find(n)]
-        if names:
-            return names[0]
-    if question.asks == "place" and re.search(WHICH_SEVERAL, asked_text):
-        listed = _listed_places(question, sentence, places)
-        if listed:
-            return listed
-    if question.asks == "place":
-        named = [p for p in places.find(sentence) if p not in question.places and p not in asked_text]
-        if named:
-            deepest = max(named, key=lambda p: len(places.lineage(p)))
-            at = sentence.find(deepest)
-            suffix = _PLACE_SUFFIX.match(sentence[at + len(deepest):]) if at >= 0 else None
-            return deepest + (suffix.group(0) if suffix else "")
-    if re.search(r"叫什么|名称|名字|称为|叫做", asked_text):
-        for m in re.finditer(r"“([^”]{2,30})”", sentence):
-            if m.group(1) not in asked_text:
-                return f"“{m.group(1)}”"
-    return ""

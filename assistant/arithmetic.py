@@ -7,19 +7,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jieba
+
 from .extract import Candidate, Extractor
 from .figures import counted_unit, find_figures
 from .flanks import (
     ASKS_CHANGE,
     RANGE_TO,
     asked_years,
+    compared_change,
     flanks,
     is_range_start,
     issue_year,
     printed_as_change,
     years_printed,
 )
-from .operands import Operands, local, names_both, own_item, split_question
+from .operands import Operands, local, names_both, nearness, own_item, split_question
 from .question import Question
 from .schema import Hit
 from .text import normalise
@@ -46,7 +49,8 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
     # the right side (after 比 or 和) is short and names its operand alone, so the right figure must
     # sit nearer its words than the left one does; the left side also carries what both share
     # ("长期内使出口增长的幅度比短期内")
-    right_words = {id(c): local(extractor, parts.right, c) for c in candidates}
+    # on a tie, the operand named last before the figure is its own (operands.nearness)
+    right_words = {id(c): (local(extractor, parts.right, c), nearness(parts.right, c)) for c in candidates}
     as_left = {id(c): local(extractor, parts.left + parts.shared, c) for c in candidates}
     as_right = {id(c): local(extractor, parts.right + parts.shared, c) for c in candidates}
     items = {id(c): own_item(c) for c in candidates}
@@ -89,10 +93,10 @@ class _LeftNamed:
         mine, theirs = self._local(telling, a), self._local(telling, b)
         return mine > theirs
 
-    def _local(self, words: tuple[str, ...], c: Candidate) -> float:
+    def _local(self, words: tuple[str, ...], c: Candidate) -> tuple[float, int]:
         key = (words, id(c))
         if key not in self.cache:
-            self.cache[key] = local(self.extractor, list(words), c)
+            self.cache[key] = (local(self.extractor, list(words), c), nearness(list(words), c))
         return self.cache[key]
 
 
@@ -112,12 +116,21 @@ def _operand_figures(question: Question, parts: Operands, found: list[Candidate]
     if parts.op == "+" and any(c in both for c in candidates[:3]):
         return None
     candidates = [c for c in candidates if c not in both]
+    if parts.op == "−" and not any(_SIDE_CHANGE.search(t) for t in [*parts.left, *parts.right, *parts.shared]):
+        # "存款余额比贷款余额多多少": two levels compared, each as it stands now; 比年初增加…亿元 is
+        # neither of them, nor is where a change started ("由199.7亿元增至527.6亿元")
+        candidates = [c for c in candidates if not _compared_or_start(c, question.years)]
     measure = max(parts.shared, key=extractor.idf, default="")
     if measure and not measure.endswith("数"):
         # what both operands measure ("进口" of "外商投资企业的进口比国有企业的进口") is printed with each:
         # 进出口1636.6亿美元 is no operand. (A count, 人数 or 户数, is said by the unit: "招收硕士生5.8万人".)
-        candidates = [c for c in candidates if local(extractor, [measure], c) >= 0.45]
+        candidates = [c for c in candidates if local(extractor, [measure], c) >= 0.45
+                      and not _labelled_otherwise(c, measure)]
     return candidates
+
+
+# an operand that is itself a change ("增长的比…增长的多多少"): then changes may be its figures
+_SIDE_CHANGE = re.compile(r"增长|增加(?!值)|提高|提升|下降|减少|降低|上升|上涨|增产|减产|增幅|降幅|增速|增量|增收")
 
 
 def printed_difference(question: Question, hits: list[Hit], extractor: Extractor) -> Candidate | None:
@@ -175,6 +188,33 @@ def part_for_a_sum(question: Question, candidate: Candidate, found: list[Candida
 NAMES_SIDE, LEANS = 0.6, 0.3
 
 PRINTED_CHANGE = 0.55  # the answerer's own bar (answer.ACCEPT): a printed change it would answer with
+
+
+def _labelled_otherwise(candidate: Candidate, measure: str) -> bool:
+    """The figure's own label is another quantity with the measure's head ("全年进出口1526.2亿美元"
+    for 进口), though a sentence before it printed the measure asked."""
+    plain = normalise(candidate.sentence)
+    figures = find_figures(plain)
+    mine = next((f for f in figures if f.text == candidate.figure.text), None)
+    if mine is None:
+        return False
+    left, _ = flanks(plain, mine, figures)
+    words = jieba.lcut(left) if left else []
+    label = words[-1] if words else ""
+    return len(label) >= 2 and label != measure and label[-1] == measure[-1] and measure not in left
+
+
+def _compared_or_start(candidate: Candidate, years: list[str]) -> bool:
+    """Printed as a change against another time ("比年初增加…"), or where a change started, at a
+    time the question does not ask about ("由199.7亿元增至…"; not "由1993年底的6.98平方米提高到…" asked of 1993)."""
+    plain = normalise(candidate.sentence)
+    figures = find_figures(plain)
+    mine = next((f for f in figures if f.text == candidate.figure.text), None)
+    if mine is None:
+        return False
+    left, right = flanks(plain, mine, figures)
+    started = is_range_start(left, right) and not any(f"{y}年" in left for y in years)
+    return started or compared_change(plain, mine)
 
 
 def _unit_class(candidate: Candidate) -> str:

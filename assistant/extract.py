@@ -231,7 +231,7 @@ class Extractor:
         return (another_year(question, sentence, figure, issue, lead if asked_years(question, issue) else "")
                 or another_period(question, sentence, figure, lead)
                 or counts_an_action(question, sentence, figure)
-                or over_several_years(question, sentence, figure, lead)
+                or over_several_years(question, sentence, figure, lead, issue)
                 or one_year_of_a_span(question, sentence, figure)
                 or of_a_group(question, sentence, figure) or a_mark_passed(sentence, figure)
                 or rate_for_an_amount(question, figure) or total_for_a_per_unit(question, sentence, figure)

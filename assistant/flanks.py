@@ -358,11 +358,15 @@ def periods(text: str) -> list[tuple[int, int]]:
 
 # "3年内，垦区累计投入…31.2亿元": a sum over several years does not answer for one of them
 # "连续5年…年均增收900亿元": an average over several years is no one year's figure either
-_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中|里)|以来|累计|期间"
+_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中|里)|以来|期间"
                             r"|连续(?:\d+|[一二三四五六七八九十两几多]+)年|年均")
+# "累计发展28万户" sums since some start, usually over years; not where the paragraph has dated its
+# report by the year asked ("去年总产达…。…累计投放夏季收购资金46.46亿元": that year's season)
+_CUMULATIVE = re.compile(r"累计")
 
 
-def over_several_years(question: Question, sentence: str, figure: Figure, lead: str = "") -> bool:
+def over_several_years(question: Question, sentence: str, figure: Figure, lead: str = "",
+                       issue: int | None = None) -> bool:
     """Asked about one year (1998年), the figure sums several ("3年内…累计投入31.2亿元"). A total
     ("共完成投资129亿元") in a sentence that prints no year of its own runs over the span of years
     the sentence before it names ("1994年至1997年…共完成投资413亿元。全国普通高校…共完成投资…");
@@ -376,7 +380,8 @@ def over_several_years(question: Question, sentence: str, figure: Figure, lead: 
     if not spanned and lead and _TOTAL.search(segment) and not YEAR.search(segment):
         before = re.split(r"[。！？]", lead.rstrip("。！？ "))[-1]
         spanned = bool(_YEAR_SPAN.search(before))
-    return bool(_SEVERAL_YEARS.search(clause)) or spanned
+    cumulative = bool(_CUMULATIVE.search(clause)) and not set(question.years) & set(years_printed(lead + segment, issue))
+    return bool(_SEVERAL_YEARS.search(clause)) or cumulative or spanned
 
 
 _TOTAL = re.compile(r"(?<![公一])共(?![同产享性识])|累计")
@@ -489,10 +494,22 @@ def a_sum_for_a_part(question: Question, sentence: str, figure: Figure, figures:
         return False  # "村集体年均和农民人均纯收入为23万元和2800元": one figure for each, in order
     left, _ = flanks(sentence, figure, figures)
     label = _COORDINATED_LABEL.search(left)
-    if label is None:
-        return False
+    if label is None or not _a_word_of_its_own(left, label.end(1), label.start(2)):
+        return False  # "累计推广普及省柴节煤灶": the 及 of 普及 joins nothing
     first, second = label.group(1), _without_trailing_verbs(label.group(2))
     return named_in(first, question.text) != named_in(second, question.text)
+
+
+def _a_word_of_its_own(text: str, start: int, end: int) -> bool:
+    """jieba cuts text[start:end] as a word of its own, not as part of a longer one."""
+    at = 0
+    for word in jieba.lcut(text):
+        if at == start:
+            return at + len(word) == end
+        if at > start:
+            return False
+        at += len(word)
+    return False
 
 
 def _without_trailing_verbs(item: str) -> str:
@@ -545,6 +562,12 @@ def a_change_for_a_level(question: Question, sentence: str, figure: Figure) -> b
     before = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
     if question.asks == "percent" and figure.kind == "percent" and _CHANGED.search(before):
         return True  # "增加值占…的比重" is not answered by "比重…增长近50%": a rate of change is no share
+    return compared_change(sentence, figure)
+
+
+def compared_change(sentence: str, figure: Figure) -> bool:
+    """The figure is printed as a change against another time or subject ("比1996年增产13.6亿立方米")."""
+    before = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
     before = _FIGURES_BEFORE.sub("", before)  # "增产127.7万吨和13.6亿立方米": the second is a change too
     return bool(_COMPARED_CHANGE.search(before))
 

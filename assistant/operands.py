@@ -85,6 +85,21 @@ def local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float
     return coverage
 
 
+def nearness(terms: list[str], candidate: Candidate) -> int:
+    """How near before the figure its paragraph last names one of the operand's words, in characters
+    (negated: nearer is larger). Where two figures sit equally well with both operands' words, as in
+    "国有企业…进口609.7亿美元。…外商投资企业…进口777.2亿美元", each belongs to the one named last before it."""
+    text = normalise(candidate.paragraph.text)
+    plain = normalise(candidate.sentence)
+    at = text.find(plain)
+    mine = next((f for f in find_figures(plain) if f.text == candidate.figure.text), None)
+    if at < 0 or mine is None:
+        return -len(text)
+    end = at + mine.start
+    last = max((text.rfind(t, 0, end) + len(t) for t in terms if text.rfind(t, 0, end) >= 0), default=None)
+    return -(end - last) if last is not None else -len(text) - 1
+
+
 def own_item(candidate: Candidate) -> str:
     """The list item that holds the figure ("其中9家已获准经营人民币业务")."""
     plain = normalise(candidate.sentence)

@@ -17,8 +17,10 @@ from .text import Tokenizer, normalise, segmented
 FIGURE_KINDS = {"growth", "money", "people", "count", "percent", "date", "duration", "measure", "number", "ordinal"}
 # A quantity whose name says what it is measured in: "新开工面积多少" is not answered by 3200亿元.
 DIMENSIONS = {
-    "area": (re.compile(r"面积|占地|用地"), frozenset({"平方公里", "平方米", "亩", "公顷"})),
-    "length": (re.compile(r"里程|长度|总长|距离|路程|多远|多长"), frozenset({"公里", "千米", "米", "厘米", "毫米"})),
+    # how big a home is, or a stretch of land, is its area: "平均每户（套）多大", "住多大地方", "翻新了多大一片"
+    "area": (re.compile(r"面积|占地|用地|(?:住房|住|房子|屋|每户|每套)[^，。？]{0,6}多大|多大(?:一?片|地方)"),
+             frozenset({"平方公里", "平方米", "亩", "公顷"})),
+    "length": (re.compile(r"里程|长度|总长|全长|距离|路程|多远|多长"), frozenset({"公里", "千米", "米", "厘米", "毫米"})),
     "speed": (re.compile(r"时速"), frozenset({"公里", "千米"})),
 }
 
@@ -46,12 +48,13 @@ _ASKS: list[tuple[str, str]] = [
     ("money", r"多少钱|多少元|(多少|几)(万|亿)元?"),
     ("person", r"谁|哪位|什么人|名字|姓名|哪个人|哪些人"),
     ("place", r"哪里|哪儿|在哪|什么地方|哪个(县|市|区|村|乡|镇|地区|省)|何地|何处|去了?哪"),
-    ("organisation", r"哪家|哪所|哪个单位|什么单位|哪些单位|什么机构|哪个机构|什么公司|哪些(企业|高校|医院|学校)|哪个医院|哪所大学|什么组织|哪些机构"),
+    ("organisation", r"哪家|哪所|哪个单位|什么单位|哪些单位|什么机构|哪个机构|什么公司|哪些(企业|高校|医院|学校)|哪个医院|哪所大学|什么组织|哪些机构"
+                     r"|(?:公司|单位|企业|机构|组织|集团|厂)的?(?:名称|名字)?(?:叫|是|为)(?:什么|啥)"),  # "成立的公司叫什么"
     ("money", _MONEY_TOPIC),
     ("number", r"多少|几|多大|数量|规模|数额"),
     # "1997年记账式国债发行额？", "安徽省粮食入库量？": an official's terse question, no question word,
     # ends on the name of a quantity; it asks for that quantity as much as "…是多少" does
-    ("number", r"(?:[额量]|价格|价位|单价|里程|面积|长度|总值|产值|增加值|人口|指数|总数|数目)[？?]?$"),
+    ("number", r"(?:[额量]|价格|价位|单价|里程|面积|长度|总长|全长|总值|产值|增加值|人口|指数|总数|数目)[？?]?$"),
 ]
 COMMON_WORD = 100  # jieba's dictionary count above which a word is an everyday one
 _NOT_ASKING = re.compile(r"([这那近好头])几")

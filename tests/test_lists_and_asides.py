@@ -231,6 +231,9 @@ def test_spans_and_clauses():
     ("1997年福建全省村集体年均纯收入是多少？", "去年全省村集体年均和农民人均纯收入为23万元和2800元", "23万元", False),
     # what is done to the second thing is not part of its name
     ("1997年国内增值税和消费税两税实际完成多少？", "国内增值税和消费税两税收入共完成4047亿元", "4047亿元", False),
+    # the 及 of 普及 joins nothing
+    ("到1996年底，广西农村一共推广了多少户省柴节煤灶？", "同时，广西还在推广普及与生态农业紧密相关的省柴节煤灶上下功夫，"
+     "累计推广普及省柴节煤灶745.5万户", "745.5万户", False),
 ])
 def test_a_figure_for_two_things_together_is_not_one_of_them(question, sentence, figure, verdict):
     q = analyse(question, Tokenizer(), Places.load())

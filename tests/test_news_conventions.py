@@ -81,6 +81,6 @@ def test_the_reporter_of_a_figure_is_not_in_the_question_focus():
     ("会议由市商委、卫生局组织", ""),  # no one is named
 ])
 def test_a_name_beside_a_title_answers_who(sentence, name):
-    from assistant.answer import _titled_name
+    from assistant.names import titled_name as _titled_name
 
     assert _titled_name(sentence, "是谁？", Places.load()) == name

@@ -47,6 +47,14 @@ PAGE = """## 交通运输
 
 今年对国家银行贷款指导性计划是９０００亿元，比去年实际新增贷款还要多出８００亿元以上。
 
+## 农行存贷
+
+到１９９７年１１月底，省农行存款余额由１９９．７亿元增至５２７．６亿元，增长１６４％；贷款余额由２３０亿元增至４４４．２亿元，增长９３％。
+
+## 收购资金
+
+去年安徽粮食总产达２８５亿公斤。省农业发展银行还累计投放夏季收购资金４６．４６亿元，投放秋季收购资金４４亿元，确保收购资金的需要。
+
 ## 职工
 
 １９９７年，红星机械厂职工近千人，东风纺织厂职工６００人。
@@ -84,6 +92,12 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     ("1997年海关征收的进口环节税比关税多出多少亿元？", "231.8亿元", "585.9亿元 − 354.1亿元"),
     ("1997年我国同韩国和台湾的贸易额加起来一共多少亿美元？", "438.9亿美元", "240.5亿美元 + 198.4亿美元"),
     ("浦东外资银行中获准经营人民币业务的比已开办的多几家？", "3家", "9家 − 6家"),
+    # two figures that sit equally well with both operands' words: each is of the one named last before it
+    ("1997年外商投资企业的进口比国有企业的进口多多少亿美元？", "167.5亿美元", "777.2亿美元 − 609.7亿美元"),
+    # two levels compared as they stand: where each change started (由199.7亿元) is neither
+    ("到1997年11月底，农行存款余额比贷款余额多多少？", "83.4亿元", "527.6亿元 − 444.2亿元"),
+    # a 累计 total in a paragraph dated by the year asked is that year's, not a sum over years
+    ("1997年安徽省农业发展银行投放的夏季和秋季收购资金合计多少？", "90.46亿元", "46.46亿元 + 44亿元"),
 ])
 def test_a_sum_or_difference_takes_one_figure_for_each_operand(assistant, question, result, working):
     answer = assistant.ask(question)

@@ -46,11 +46,26 @@ def understand():
         ("中国银行人民币存贷款的贷存比是多少？", "percent", ""),
         ("千户大型企业的货币资金占用系数达到多少？", "percent", ""),
         ("1997年全球跨国旅游人数降幅？", "percent", ""),  # a rate of fall, as 增幅 is one of rise
+        # a firm asked for by name, though money words (贷款) describe it
+        ("长宁区为居民购房提供抵押贷款担保专门成立的公司叫什么？", "organisation", ""),
+        ("截至1997年底我国邮件运输线路总长？", "measure", ""),  # a terse question ending on a length
     ],
 )
 def test_kind_of_answer(understand, question, asks, unit):
     q = understand(question)
     assert (q.asks, q.unit) == (asks, unit)
+
+
+@pytest.mark.parametrize(("question", "dimension"), [
+    ("截至1997年底我国邮件运输线路总长？", "length"),
+    # how big a home is, or how much land was renewed, is an area: 81.8% does not answer it
+    ("上市出售的已购公房平均每户（套）多大？", "area"),
+    ("到1997年底，城镇中小学老师家里平均每人住多大地方？", "area"),
+    ("杭州把那些破旧的老城区翻新了多大一片？", "area"),
+    ("这家企业的规模有多大？", ""),
+])
+def test_the_dimension_asked_is_read_from_what_is_measured(understand, question, dimension):
+    assert understand(question).dimension == dimension
 
 
 @pytest.mark.parametrize(

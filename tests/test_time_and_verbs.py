@@ -192,6 +192,14 @@ def test_a_sum_over_several_years_does_not_answer_for_one(question, sentence, fi
     assert over_several_years(q, sentence, f) is verdict
 
 
+def test_a_cumulative_total_in_a_paragraph_dated_by_the_year_asked_is_that_years():
+    q = analyse("1997年安徽省农业发展银行投放的夏季收购资金是多少？", Tokenizer(), Places.load())
+    sentence = "省农业发展银行还累计投放夏季收购资金46.46亿元，投放秋季收购资金44亿元"
+    [f] = [f for f in find_figures(sentence) if f.text == "46.46亿元"]
+    assert over_several_years(q, sentence, f)  # 累计, and nothing dates it: a sum since some start
+    assert not over_several_years(q, sentence, f, "去年安徽粮食总产达285亿公斤。", 1998)  # 去年 of a 1998 paper
+
+
 def test_over_the_years_is_no_question_of_how_many_years():
     assert analyse("湖南省煤炭系统几年来为扶贫共筹资多少？", Tokenizer(), Places.load()).asks != "duration"
     assert analyse("这项工程建了几年？", Tokenizer(), Places.load()).asks == "duration"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import Assistant, in_context
-from assistant.extract import clause_around
+from assistant.extract import changed_before, clause_around
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import a_sum_for_a_part, counts_an_action, names_a_sibling, periods
 from assistant.question import Places, analyse
@@ -215,6 +215,14 @@ def test_a_question_that_names_its_own_action_may_put_it_otherwise():
     assert not counts_an_action(asked, sentence, settled)  # 落户 put as 定居
     bare = analyse("内地居民有多少？", tokenizer, places)
     assert counts_an_action(bare, sentence, settled)  # how many there are, not how many settled
+
+
+def test_a_bare_change_is_of_what_the_clause_before_it_names():
+    sentence = "富润集团实现销售收入6.1亿元，比上年增94%，实现利税3200万元，比上年增11%，其中利润达2500万元"
+    figures = find_figures(sentence)
+    of = {f.text: changed_before(sentence, f, clauses(sentence)) for f in figures}
+    assert of["94%"] == "富润集团实现销售收入6.1亿元" and of["11%"] == "实现利税3200万元"
+    assert of["3200万元"] == "" and of["2500万元"] == ""  # a level names its own quantity
 
 
 def test_spans_and_clauses():

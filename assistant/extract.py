@@ -32,6 +32,7 @@ from .flanks import (
     names_another_quantity,
     of_a_group,
     one_year_of_a_span,
+    outside_the_subset,
     over_several_years,
     points_for_a_level,
     rate_for_an_amount,
@@ -242,6 +243,7 @@ class Extractor:
                 or names_another_quantity(question, sentence, figure, figures)
                 or a_change_for_a_level(question, sentence, figure)
                 or a_sum_for_a_part(question, sentence, figure, figures)
+                or outside_the_subset(question, sentence, figure)
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod

@@ -410,6 +410,30 @@ def one_year_of_a_span(question: Question, sentence: str, figure: Figure) -> boo
 _LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8})等")
 
 
+# "特困户中，年纯收入超过一万元的有多少户": among a whole, the part that a clause ending in 的 picks out
+_SUBSET = re.compile(r"(?<![其集空])中[，,]?(?![国央心小外部])(?P<part>[^，,。？?]{2,20}?)的(?:那批|那些|那个|那家)?")
+
+
+def outside_the_subset(question: Question, sentence: str, figure: Figure) -> bool:
+    """"特困户中，年纯收入超过一万元的有多少户" is not answered by the 1190户 of "扶持的1190户特困户，
+    …109户年纯收入超万元": the question asks the part its clause picks out, so the figure's own
+    clause must print some of that clause's words; the whole, printed without them, is no answer."""
+    if not question.wants_figure:
+        return False
+    m = _SUBSET.search(question.text)
+    if m is None or re.search(r"多少|几", m.group("part")) or not _a_word_of_its_own(question.text, m.start(), m.start() + 1):
+        return False  # 大中城市, 初中, 中旬: no 中 of a whole; "扶贫中解决了多少人的": the question itself
+    words = [w for w in jieba.lcut(m.group("part")) if len(w) >= 2 and not re.search(r"\d", w)]
+    if not words:
+        return False
+    start = max(sentence.rfind(c, 0, figure.start) for c in "，,；;。：:")
+    if len(sentence[start + 1: figure.start]) <= 2:  # "…开展经营承诺的企业最多，占97.3%": a bare predicate
+        start = max(sentence.rfind(c, 0, max(start, 0)) for c in "，,；;。：:")
+    ends = [i for i in (sentence.find(c, figure.end) for c in "，,；;。：:") if i >= 0]
+    clause = sentence[start + 1: min(ends, default=len(sentence))]
+    return not any(w in clause for w in words)
+
+
 def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:
     """The question names one member of a list ("A、B、C等N个县") whose figure the sentence gives
     for them all."""

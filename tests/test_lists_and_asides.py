@@ -16,7 +16,7 @@ import pytest
 from assistant.chat import Assistant, in_context
 from assistant.extract import changed_before, clause_around
 from assistant.figures import find_figures, find_ordinals
-from assistant.flanks import a_sum_for_a_part, counts_an_action, names_a_sibling, periods
+from assistant.flanks import a_sum_for_a_part, counts_an_action, names_a_sibling, outside_the_subset, periods
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
 
@@ -215,6 +215,24 @@ def test_a_question_that_names_its_own_action_may_put_it_otherwise():
     assert not counts_an_action(asked, sentence, settled)  # 落户 put as 定居
     bare = analyse("内地居民有多少？", tokenizer, places)
     assert counts_an_action(bare, sentence, settled)  # how many there are, not how many settled
+
+
+@pytest.mark.parametrize("question, sentence, figure, verdict", [
+    # the part the question's clause picks out is printed beside 109户; 1190户 is the whole
+    ("1997年湖南省煤矿系统扶持的特困户中，年纯收入超过一万元的有多少户？",
+     "去年扶持的1190户特困户，有627户已摘掉贫困帽，109户年纯收入超万元", "1190户", True),
+    ("1997年湖南省煤矿系统扶持的特困户中，年纯收入超过一万元的有多少户？",
+     "去年扶持的1190户特困户，有627户已摘掉贫困帽，109户年纯收入超万元", "109户", False),
+    # a bare predicate ("占97.3%") is of the clause before it
+    ("在消协调查的十大行业中，邮电通讯行业开展经营承诺的企业占多少？",
+     "其中邮电通讯行业开展经营承诺的企业最多，占97.3%", "97.3%", False),
+    # 大中城市, 初中: no whole of which a part is asked
+    ("节日前工商银行向30个大中城市的多少家大中型商业企业发放了贷款？", "向299户大型商场发放贷款", "299户", False),
+])
+def test_a_part_asked_is_not_answered_by_its_whole(question, sentence, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert outside_the_subset(q, sentence, f) is verdict
 
 
 def test_a_bare_change_is_of_what_the_clause_before_it_names():

@@ -49,6 +49,7 @@ def understand():
         # a firm asked for by name, though money words (贷款) describe it
         ("长宁区为居民购房提供抵押贷款担保专门成立的公司叫什么？", "organisation", ""),
         ("截至1997年底我国邮件运输线路总长？", "measure", ""),  # a terse question ending on a length
+        ("北京把山里的农户挪了出来，一共挪了多少口人？", "people", ""),  # people counted by mouths
     ],
 )
 def test_kind_of_answer(understand, question, asks, unit):

@@ -80,7 +80,8 @@ def printed_as_change(sentence: str, figure: Figure) -> bool:
     after 到 or 至 the figure is the level the change reached."""
     before = _CLAUSE_STOP.split(sentence[: figure.start])[-1][-12:]
     words = list(_CHANGE_WORD.finditer(before))
-    return bool(words) and not re.match(r"[到至]", before[words[-1].end():])
+    # "比上年同期多收16亿公斤": 多 or 少 before a verb, against a time, compares as 增加 does
+    return bool(words) and not re.match(r"[到至]", before[words[-1].end():]) or compared_change(sentence, figure)
 
 
 def flanks(sentence: str, figure: Figure, figures: list[Figure]) -> tuple[str, str]:

@@ -118,6 +118,9 @@ def test_the_level_a_change_reached_is_no_change():
     assert change("各类责任准备金积累比１９９６年增加１１９亿元", "119亿元")
     assert not change("人均居住面积由６．６８平方米提高到７．９５平方米", "7.95平方米")
     assert not change("所得税率从５５％降至３３％", "33%")
+    # 多 before a verb, against a time, compares as 增加 does; the level it reached is no change
+    assert change("全省粮食入库达７７亿公斤，比上年同期多收１６亿公斤", "16亿公斤")
+    assert not change("全省粮食入库达７７亿公斤，比上年同期多收１６亿公斤", "77亿公斤")
 
 
 @pytest.mark.parametrize("first, then, figure", [

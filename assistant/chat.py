@@ -170,7 +170,7 @@ def in_context(text: str, previous: Question | None, current: Question) -> str:
         return text
     # "那1999年还要压多少？": a time of its own, the subject of the conversation's
     times = [] if _TIME_IN.search(core) else _times_asked(previous.text)
-    context = "".join(times) + "".join(_subject_of(previous, core))
+    context = "".join(times) + "".join(_subject_of(previous, core, whole=True))
     return context + _PRONOUN.sub("", core) if context else text
 
 
@@ -288,14 +288,41 @@ def _same_subject(previous: Question, core: str) -> str:
     return f"{time}{''.join(_subject_of(previous, core))}{core}{ask}？"
 
 
-def _subject_of(previous: Question, core: str) -> list[str]:
+def _subject_of(previous: Question, core: str, whole: bool = False) -> list[str]:
     """Whom the previous question was about: its places, and the places and organisations jieba
-    names in it (浦东, a district the gazetteer lists only as 浦东新区)."""
+    names in it (浦东, a district the gazetteer lists only as 浦东新区); `whole`: and the nouns it opens
+    with, for a short question that names nothing of its own (in_context)."""
     text = previous.text
     # members of a list ("德江、务川、天柱等12个县") are not the subject: the list is
     named = [w for w in _names_tagged(text, ("ns", "nt")) if f"{w}、" not in text and f"、{w}" not in text]
-    subject = [*previous.places, *named]
+    # "浙江富润集团又兼并了…", "全国国有铁路完成…": the nouns the question opens with name its subject whole
+    opening = _opening_nouns(text) if whole else ""
+    subject = [opening, *previous.places, *named] if opening else [*previous.places, *named]
     return [w for w in dict.fromkeys(subject) if w not in core and not any(w in o for o in subject if o != w)]
+
+
+def _opening_nouns(text: str) -> str:
+    """The run of nouns a question opens with, after its time ("1997年浙江富润集团又兼并了" → 浙江富润集团),
+    when it is more than one place's name."""
+    tokens = jieba.posseg.lcut(_TIME_IN.sub(lambda m: " " * len(m.group(0)), text))
+    run: list[tuple[str, str]] = []
+    after = ""
+    for t in tokens:
+        if not run and (not t.word.strip() or t.flag in ("m", "t")):
+            continue
+        if t.flag[:1] in ("n", "b", "j", "s") or (run and t.flag == "c" and t.word in ("和", "与", "及")):
+            run.append((t.word, t.flag))
+            continue
+        after = t.word
+        break
+    if after in ("、", "等"):
+        return ""  # "德江、务川、天柱等12个县": a list is the subject, not its first member
+    if re.match(r"多少|几|是|有|为|达", after) and run:
+        run.pop()  # "国有企业出口额是多少": the last noun is the quantity asked, not whose it is
+    while run and run[-1][1] == "c":
+        run.pop()
+    words = "".join(w for w, _ in run)
+    return words if len(run) >= 2 and len(words) >= 4 else ""
 
 
 def _names_tagged(text: str, flags: tuple[str, ...]) -> list[str]:

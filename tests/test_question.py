@@ -160,6 +160,22 @@ def test_a_short_question_is_asked_of_the_conversations_subject(understand, foll
     assert in_context(followup, previous, understand(followup)) == standalone
 
 
+@pytest.mark.parametrize(("previous", "followup", "standalone"), [
+    # the nouns the question opened with are whose it was: a firm jieba tags as no organisation
+    ("1997年浙江富润集团又兼并了多少家商贸企业？", "接收了多少职工？", "1997年浙江富润集团接收了多少职工？"),
+    ("1997年全国国有铁路完成基建投资？", "1998年初步安排多少？", "全国国有铁路1998年初步安排多少？"),
+    # not the first member of a list
+    ("贵州德江、务川、天柱等12个国家级贫困县的农民人均纯收入是多少？", "人均占有粮食多少？", "贵州人均占有粮食多少？"),
+])
+def test_a_short_question_is_asked_of_the_subject_the_last_one_opened_with(understand, previous, followup, standalone):
+    assert in_context(followup, understand(previous), understand(followup)) == standalone
+
+
+def test_the_quantity_last_asked_is_not_carried_as_a_subject(understand):
+    carried = in_context("比上年增长多少？", understand("1997年国有企业出口额是多少？"), understand("比上年增长多少？"))
+    assert "出口额" not in carried
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [("", "空"), ("   ", "空"), ("问" * 501, "太长"), ("签约资金\x00多少", "控制字符"), ("\x1b[31m红色", "控制字符"),

@@ -25,7 +25,8 @@ _LEFT_STOP = re.compile(r"[。；;！？：:]")
 _RIGHT_STOP = re.compile(r"[。；;！？，,、：:]")
 _CLAUSE_STOP = re.compile(r"[，,；;。：:]")
 RANGE_TO = re.compile(r"^(的)?(上升|提高|增加|增长|减少|下降|降低|扩大|发展|压缩|缩小|减|降|增|升)?(到|至|为)")
-_ASKS_BEFORE = re.compile(r"原来|原先|原有|以前|过去|起初|当初|最初|之前|当时|从|由")
+# "定编前有多少人", "改革前是多少": the level before what was done
+_ASKS_BEFORE = re.compile(r"原来|原先|原有|以前|过去|起初|当初|最初|之前|当时|从|由|(?<=[\u4e00-\u9fff])(?<![年月春节])前(?=有|是|为|的)")
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 # 增加值 (value added) is a quantity, not a change
 _CHANGE_WORD = re.compile(r"增长|增加(?!值)|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产|增幅|降幅|增速|多了|少了"

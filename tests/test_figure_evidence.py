@@ -84,6 +84,22 @@ def test_flanks_are_the_words_between_a_figure_and_its_neighbours():
     assert not is_range_start(*flanks(sentence, find_figures(sentence)[1], find_figures(sentence)))
 
 
+@pytest.mark.parametrize(("question", "asks_the_start"), [
+    ("安徽和县农电工定员定编前有多少人？", True),  # the level before what was done
+    ("和县农电工原来有多少人？", True),
+    ("和县农电工现在有多少人？", False),
+    ("1998年春节前的抽查合格率是多少？", False),  # 春节前 is a time, not a level before a change
+])
+def test_where_a_change_started_is_asked_by_a_time_before_it(question, asks_the_start):
+    from assistant.flanks import read_flanks
+
+    sentence = "和县农电工由1080人减少到471人"
+    figures = find_figures(sentence)
+    beside = read_flanks(Question(question, "people"), sentence, figures[0], figures, lambda words, text: 0.0,
+                         lambda word: ())
+    assert beside.range_start is not asks_the_start
+
+
 def test_a_year_printed_before_a_figure_pins_it_unless_the_asked_year_is_printed_too():
     asked = Question("1997年象山县国内生产总值是多少？", "money", years=["1997"])
     sentence = "1996年，象山县国内生产总值54亿元"

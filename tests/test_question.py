@@ -50,6 +50,10 @@ def understand():
         ("长宁区为居民购房提供抵押贷款担保专门成立的公司叫什么？", "organisation", ""),
         ("截至1997年底我国邮件运输线路总长？", "measure", ""),  # a terse question ending on a length
         ("北京把山里的农户挪了出来，一共挪了多少口人？", "people", ""),  # people counted by mouths
+        ("据海关统计，1997年上半年我国出口增长幅度是多少？", "percent", ""),  # a 幅度 is a rate
+        ("“八五”那几年，乡镇企业平均每年增长速度是多少？", "percent", ""),
+        ("东南亚国家钱一贬值，过一年以后它们的出口能多长多少？", "growth", ""),  # 多长 = 多增长, no length
+        ("1997年中国旅游一共挣了多少美元？", "money", "美元"),  # any currency is money
     ],
 )
 def test_kind_of_answer(understand, question, asks, unit):

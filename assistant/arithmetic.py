@@ -24,7 +24,7 @@ from .flanks import (
 )
 from .operands import Operands, local, names_both, nearness, own_item, split_question
 from .question import Question
-from .schema import Hit
+from .schema import Figure, Hit
 from .text import normalise
 
 
@@ -190,15 +190,22 @@ NAMES_SIDE, LEANS = 0.6, 0.3
 PRINTED_CHANGE = 0.55  # the answerer's own bar (answer.ACCEPT): a printed change it would answer with
 
 
-def _labelled_otherwise(candidate: Candidate, measure: str) -> bool:
-    """The figure's own label is another quantity with the measure's head ("全年进出口1526.2亿美元"
-    for 进口), though a sentence before it printed the measure asked."""
+def _flanked(candidate: Candidate) -> tuple[str, str, str, Figure] | None:
+    """The candidate's sentence as normalised, the words either side of its figure, and the figure as
+    printed there (None where it is not)."""
     plain = normalise(candidate.sentence)
     figures = find_figures(plain)
     mine = next((f for f in figures if f.text == candidate.figure.text), None)
-    if mine is None:
+    return (plain, *flanks(plain, mine, figures), mine) if mine is not None else None
+
+
+def _labelled_otherwise(candidate: Candidate, measure: str) -> bool:
+    """The figure's own label is another quantity with the measure's head ("全年进出口1526.2亿美元"
+    for 进口), though a sentence before it printed the measure asked."""
+    printed = _flanked(candidate)
+    if printed is None:
         return False
-    left, _ = flanks(plain, mine, figures)
+    left = printed[1]
     words = jieba.lcut(left) if left else []
     label = words[-1] if words else ""
     return len(label) >= 2 and label != measure and label[-1] == measure[-1] and measure not in left
@@ -207,12 +214,10 @@ def _labelled_otherwise(candidate: Candidate, measure: str) -> bool:
 def _compared_or_start(candidate: Candidate, years: list[str]) -> bool:
     """Printed as a change against another time ("比年初增加…"), or where a change started, at a
     time the question does not ask about ("由199.7亿元增至…"; not "由1993年底的6.98平方米提高到…" asked of 1993)."""
-    plain = normalise(candidate.sentence)
-    figures = find_figures(plain)
-    mine = next((f for f in figures if f.text == candidate.figure.text), None)
-    if mine is None:
+    printed = _flanked(candidate)
+    if printed is None:
         return False
-    left, right = flanks(plain, mine, figures)
+    plain, left, right, mine = printed
     started = is_range_start(left, right) and not any(f"{y}年" in left for y in years)
     return started or compared_change(plain, mine)
 

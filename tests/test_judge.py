@@ -53,6 +53,15 @@ def test_the_sentence_before_counts_for_the_question_words_as_the_rules_count_it
     assert judge._terms(question, replace(best, antecedent="湖南援藏三年来"), plain)["missing_near"] == 0
 
 
+def test_a_sentence_naming_no_one_is_weighed_as_such_for_a_who_question(assistant):
+    question, found = ranked(assistant, "岳阳援藏工作组组长是谁？")
+    judge = Judge(assistant.extractive.extractor)
+    rows = {s.candidate.sentence: s.features[JUDGE_FEATURES.index("names_one")]
+            for s in judge.shortlist(question, found, found[0])}
+    assert any(v == 1.0 for sentence, v in rows.items() if "彭典" in sentence)
+    assert all(v == 0.0 for sentence, v in rows.items() if "彭典" not in sentence and "组长" not in sentence)
+
+
 def test_a_word_the_pages_never_print_is_evidence_of_other_words(assistant):
     judge = Judge(assistant.extractive.extractor)
     question, _ = ranked(assistant, "湖南援藏3年来拉来了多少家企业？")

@@ -8,7 +8,8 @@ figures for near-miss questions the pages do not answer. The judge reads the few
 with distinct answers (the shortlist) and weighs evidence the rules do not combine: the rule
 score and its margin, whether the rules would answer, the e5 cosine between the question and
 the sentence, character-bigram overlap, how much of the question the pages never print, how
-many paragraphs print the same figure, and type, unit and change agreement. Shallow boosted
+many paragraphs print the same figure, type, unit and change agreement, and for a who / which
+question whether the sentence names one of the kind asked (names.py). Shallow boosted
 trees (trees.py) give each shortlisted candidate the probability that it is the answer; the rule
 reader's answer is stated only when its probability reaches the threshold chosen on dev
 (`assistant train-reader`). Where the rules refuse, the judge states its most probable candidate
@@ -34,12 +35,14 @@ import numpy as np
 from ..extract import Candidate, Extractor, clause_around, item_around
 from ..figures import counted_unit, find_figures
 from ..flanks import issue_year
+from ..names import entity
 from ..question import Question
 from ..text import clauses, normalise, sentences, share_heads
 from .candidates import time_marks
 from .evidence import bigrams
 from .trees import Trees
 
+_NAMED_KINDS = {"person", "organisation", "place"}
 JUDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "judge_model.json"
 
 # a figure the rules refuse is stated only where some of the question is printed around it: the
@@ -56,6 +59,7 @@ JUDGE_FEATURES = (
     "missing_near", "missing_anywhere", "rarest_credit", "time_agrees", "time_conflicts", "part_of_year", "year_missing",
     "clause_meaning", "clause_gap", "meaning_rank", "top_margin", "candidates_many",
     "asks_money", "asks_percent", "asks_count", "asks_measure", "asks_date", "asks_name", "asks_bare",
+    "names_one",
 )
 # what the question asks, in the groups whose answers the rule scorer gets right at different rates
 _ASKS_GROUP = {"money": "asks_money", "percent": "asks_percent", "growth": "asks_percent", "count": "asks_count",
@@ -199,6 +203,9 @@ class Judge:
             "wants_figure": float(question.wants_figure),
             "names_place": float(bool(question.places)),
             "is_computed_kind": float(question.asks == "growth"),
+            # "行长是谁": a sentence that names no one of the kind asked is no answer, however near its words
+            "names_one": float(question.asks in _NAMED_KINDS and figure is None
+                               and bool(entity(question, c.sentence, x.places, x.index.tokenizer))),
         }
 
     def _terms(self, question: Question, c: Candidate, plain: str) -> dict:

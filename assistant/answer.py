@@ -12,14 +12,12 @@ from typing import Protocol
 from . import names
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
 from .extract import Candidate, Extractor
-from .figures import find_figures
 from .flanks import asked_starts, ends_range_from
 from .question import Question
 from .reader import Reader
 from .reader.judge import Judge
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
 from .sources import citation_label
-from .text import normalise
 
 ACCEPT = 0.55  # share of the question's focus that must surround an answer
 RELATED = 0.3  # below this a paragraph is not even worth showing as related
@@ -124,9 +122,7 @@ class ExtractiveAnswerer:
         if not starts:
             return []
         for c in candidates:
-            plain = normalise(c.sentence)
-            figures = find_figures(plain)
-            mine = next((f for f in figures if f.text == c.figure.text), None) if c.figure else None
+            plain, figures, mine = c.in_print()
             if mine is not None and c.coverage >= RANGE_END_WORDS and ends_range_from(plain, mine, figures, starts):
                 return [c]
         return []

@@ -19,6 +19,7 @@ from .flanks import (
     flanks,
     is_range_start,
     issue_year,
+    names_a_change,
     printed_as_change,
     years_printed,
 )
@@ -116,9 +117,10 @@ def _operand_figures(question: Question, parts: Operands, found: list[Candidate]
     if parts.op == "+" and any(c in both for c in candidates[:3]):
         return None
     candidates = [c for c in candidates if c not in both]
-    if parts.op == "−" and not any(_SIDE_CHANGE.search(t) for t in [*parts.left, *parts.right, *parts.shared]):
+    if parts.op == "−" and not any(names_a_change(t) for t in [*parts.left, *parts.right, *parts.shared]):
         # "存款余额比贷款余额多多少": two levels compared, each as it stands now; 比年初增加…亿元 is
-        # neither of them, nor is where a change started ("由199.7亿元增至527.6亿元")
+        # neither of them, nor is where a change started ("由199.7亿元增至527.6亿元"). (An operand that
+        # is itself a change, "增长的比…增长的多多少", may be one.)
         candidates = [c for c in candidates if not _compared_or_start(c, question.years)]
     measure = max(parts.shared, key=extractor.idf, default="")
     if measure and not measure.endswith("数"):
@@ -127,10 +129,6 @@ def _operand_figures(question: Question, parts: Operands, found: list[Candidate]
         candidates = [c for c in candidates if local(extractor, [measure], c) >= 0.45
                       and not _labelled_otherwise(c, measure)]
     return candidates
-
-
-# an operand that is itself a change ("增长的比…增长的多多少"): then changes may be its figures
-_SIDE_CHANGE = re.compile(r"增长|增加(?!值)|提高|提升|下降|减少|降低|上升|上涨|增产|减产|增幅|降幅|增速|增量|增收")
 
 
 def printed_difference(question: Question, hits: list[Hit], extractor: Extractor) -> Candidate | None:
@@ -144,8 +142,7 @@ def printed_difference(question: Question, hits: list[Hit], extractor: Extractor
     for c in extractor.candidates(question, hits)[:3]:
         if c.figure is None or c.coverage < PRINTED_CHANGE or extractor.level_for_change(question, c):
             continue  # (nor is a rate in % the difference asked in points)
-        plain = normalise(c.sentence)
-        mine = next((f for f in find_figures(plain) if f.text == c.figure.text), None)
+        plain, _, mine = c.in_print()
         compared = plain[: mine.start].rsplit("比", 1) if mine is not None else []
         if len(compared) == 2 and any(t in compared[1] for t in right_terms) and printed_as_change(plain, mine):
             return c
@@ -193,9 +190,7 @@ PRINTED_CHANGE = 0.55  # the answerer's own bar (answer.ACCEPT): a printed chang
 def _flanked(candidate: Candidate) -> tuple[str, str, str, Figure] | None:
     """The candidate's sentence as normalised, the words either side of its figure, and the figure as
     printed there (None where it is not)."""
-    plain = normalise(candidate.sentence)
-    figures = find_figures(plain)
-    mine = next((f for f in figures if f.text == candidate.figure.text), None)
+    plain, figures, mine = candidate.in_print()
     return (plain, *flanks(plain, mine, figures), mine) if mine is not None else None
 
 

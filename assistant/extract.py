@@ -100,6 +100,14 @@ class Candidate:
     is_change: bool = False  # printed as a change ("比上年增长12%", flanks.py), not as a level
     antecedent: str = ""  # the sentence before that names whose figures these are ("其中出口749亿美元")
 
+    def in_print(self) -> tuple[str, list[Figure], Figure | None]:
+        """The sentence as normalised, the figures it prints, and this candidate's among them (None
+        where the candidate has none, or it is not printed there as it reads)."""
+        plain = normalise(self.sentence)
+        figures = find_figures(plain)
+        mine = next((f for f in figures if f.text == self.figure.text), None) if self.figure is not None else None
+        return plain, figures, mine
+
 
 class Extractor:
     def __init__(self, index: HybridIndex, places: Places, synonyms: Synonyms | None = None) -> None:

@@ -9,6 +9,7 @@ its time. "A和B分别增长4%和5%": the k-th figure after 分别 belongs to th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,11 @@ def read_flanks(question: Question, sentence: str, figure: Figure, figures: list
         other_year=bool(asked and printed and not printed & asked),
         respective=respective_fit(question, sentence, figure, figures, coverage, topic),
     )
+
+
+def names_a_change(word: str) -> bool:
+    """A question word that is itself a change ("增长", "增产", "增收")."""
+    return bool(_CHANGE_WORD.search(word))
 
 
 def printed_as_change(sentence: str, figure: Figure) -> bool:
@@ -420,12 +426,7 @@ def outside_the_subset(question: Question, sentence: str, figure: Figure) -> boo
     """"特困户中，年纯收入超过一万元的有多少户" is not answered by the 1190户 of "扶持的1190户特困户，
     …109户年纯收入超万元": the question asks the part its clause picks out, so the figure's own
     clause must print some of that clause's words; the whole, printed without them, is no answer."""
-    if not question.wants_figure:
-        return False
-    m = _SUBSET.search(question.text)
-    if m is None or re.search(r"多少|几", m.group("part")) or not _a_word_of_its_own(question.text, m.start(), m.start() + 1):
-        return False  # 大中城市, 初中, 中旬: no 中 of a whole; "扶贫中解决了多少人的": the question itself
-    words = [w for w in jieba.lcut(m.group("part")) if len(w) >= 2 and not re.search(r"\d", w)]
+    words = _subset_words(question.text) if question.wants_figure else ()
     if not words:
         return False
     start = max(sentence.rfind(c, 0, figure.start) for c in "，,；;。：:")
@@ -434,6 +435,16 @@ def outside_the_subset(question: Question, sentence: str, figure: Figure) -> boo
     ends = [i for i in (sentence.find(c, figure.end) for c in "，,；;。：:") if i >= 0]
     clause = sentence[start + 1: min(ends, default=len(sentence))]
     return not any(w in clause for w in words)
+
+
+@functools.lru_cache(maxsize=256)
+def _subset_words(text: str) -> tuple[str, ...]:
+    """The words of the part a question picks out of a whole, read once per question (the rule is
+    asked of every figure retrieved)."""
+    m = _SUBSET.search(text)
+    if m is None or re.search(r"多少|几", m.group("part")) or not _a_word_of_its_own(text, m.start(), m.start() + 1):
+        return ()  # 大中城市, 初中, 中旬: no 中 of a whole; "扶贫中解决了多少人的": the question itself
+    return tuple(w for w in jieba.lcut(m.group("part")) if len(w) >= 2 and not re.search(r"\d", w))
 
 
 def of_a_group(question: Question, sentence: str, figure: Figure) -> bool:

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 from .extract import Candidate, Extractor, clause_around, item_around
-from .figures import find_figures
 from .question import Question
 from .text import clauses, normalise, sentences
 
@@ -70,14 +69,12 @@ def _positions(text: str, term: str) -> list[int]:
 def local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float:
     """How well the operand's words sit around this figure: in its item, its clause, its sentence, or
     what its paragraph printed before it."""
-    plain = normalise(candidate.sentence)
-    figures = find_figures(plain)
-    mine = [f for f in figures if f.text == candidate.figure.text]
-    if not mine:
+    plain, figures, mine = candidate.in_print()
+    if mine is None:
         return 0.0
     # "●…计划9000亿元●…●住房贷款规模…": a bullet opens the next item
-    item = _bullet(item_around(plain, mine[0]), mine[0].text)
-    clause = _bullet(clause_around(plain, mine[0], clauses(plain), figures), mine[0].text)
+    item = _bullet(item_around(plain, mine), mine.text)
+    clause = _bullet(clause_around(plain, mine, clauses(plain), figures), mine.text)
     # "水路货运量达12.8亿吨。客运量2.2亿人次": what the paragraph printed before may name the operand
     printed = [normalise(s) for s in sentences(candidate.paragraph.text)]
     earlier = "".join(printed[: printed.index(plain)]) if plain in printed else ""
@@ -90,9 +87,8 @@ def nearness(terms: list[str], candidate: Candidate) -> int:
     (negated: nearer is larger). Where two figures sit equally well with both operands' words, as in
     "国有企业…进口609.7亿美元。…外商投资企业…进口777.2亿美元", each belongs to the one named last before it."""
     text = normalise(candidate.paragraph.text)
-    plain = normalise(candidate.sentence)
+    plain, _, mine = candidate.in_print()
     at = text.find(plain)
-    mine = next((f for f in find_figures(plain) if f.text == candidate.figure.text), None)
     if at < 0 or mine is None:
         return -len(text)
     end = at + mine.start
@@ -102,15 +98,13 @@ def nearness(terms: list[str], candidate: Candidate) -> int:
 
 def own_item(candidate: Candidate) -> str:
     """The list item that holds the figure ("其中9家已获准经营人民币业务")."""
-    plain = normalise(candidate.sentence)
-    mine = next((f for f in find_figures(plain) if f.text == candidate.figure.text), None)
+    plain, _, mine = candidate.in_print()
     return _bullet(item_around(plain, mine), mine.text) if mine is not None else plain
 
 
 def names_both(extractor: Extractor, parts: Operands, candidate: Candidate, places: list[str]) -> bool:
     """The figure's own item prints both operands' words (a place aside: the dateline names it)."""
-    plain = normalise(candidate.sentence)
-    mine = next((f for f in find_figures(plain) if f.text == candidate.figure.text), None)
+    plain, _, mine = candidate.in_print()
     if mine is None:
         return False
     item = [(_bullet(item_around(plain, mine), mine.text), 1.0)]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+import jieba.posseg
 import numpy as np
 
 from .figures import UNIT_KINDS, counted_unit, find_figures, find_ordinals
@@ -207,6 +209,7 @@ class Extractor:
             clause = clause_around(plain, figure, clause_spans, figures)
             coverage, anchored = self.coverage(
                 question.focus, [(item, 1.0), (clause, 0.85), (changed_before(plain, figure, clause_spans), 0.85),
+                                 (elided_subject(plain, figure, clause_spans), 0.85),
                                  (plain, 0.7), (antecedent, 0.7), (context, 0.55)])
             if not anchored:
                 coverage *= 0.6
@@ -365,8 +368,10 @@ class Extractor:
             return 0.0
         fit = 0.0
         for asked in question.places:
-            # "湖南的种子公司在海南三亚…": a place the question names in another role is no rival
-            others = [o for o in question.places if o != asked]
+            # "湖南的种子公司在海南三亚…": a place the question names in another role is no rival;
+            # but one inside or around the asked place ("河南焦作") is the same place asked more finely
+            others = [o for o in question.places
+                      if o != asked and not self.places.covers(asked, o) and not self.places.covers(o, asked)]
             short = self.places.short_form(asked)
             for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
                 scope = _DATELINE.sub("", scope)  # "本报北京1月20日讯": where it was filed, not whose figures
@@ -511,6 +516,35 @@ def changed_before(sentence: str, figure: Figure, spans: list[tuple[int, int]]) 
     if index == 0 or not _BARE_CHANGE.fullmatch(sentence[spans[index][0]: figure.start]):
         return ""
     return sentence[slice(*spans[index - 1])]
+
+
+def elided_subject(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -> str:
+    """"富润集团实现销售收入6.1亿元，比上年增94%，实现利税3200万元，比上年增11%": a clause that opens
+    with its verb ("实现利税…", and the bare change after it) speaks of the subject the sentence
+    opened with, as nearly as the first clause does. One that names its own ("上海完成投资379亿元")
+    does not. The subject is what stands before the sentence's first verb of a quantity."""
+    index = next((i for i, (s, e) in enumerate(spans) if s <= figure.start < e), 0)
+    if index and changed_before(sentence, figure, spans):
+        index -= 1
+    if index == 0 or not _opens_with_verb(sentence[slice(*spans[index])]):
+        return ""
+    words = _tagged(sentence[: spans[index][0]])
+    at = 0
+    for word, following in zip(words, words[1:]):
+        if word.flag == "v" and (following.flag[:1] == "n" or following.flag == "vn"):
+            return sentence[:at]
+        at += len(word.word)
+    return ""
+
+
+def _opens_with_verb(clause: str) -> bool:
+    words = _tagged(clause)
+    return bool(words) and words[0].flag == "v"
+
+
+@lru_cache(maxsize=4096)
+def _tagged(text: str) -> list:
+    return jieba.posseg.lcut(text)
 
 
 def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:

@@ -336,7 +336,7 @@ def _month(text: str) -> int:
     return int(text) if text.isdigit() else _CN_MONTH.get(text, 0)
 
 
-_COMPARED_SPAN = re.compile(r"(?:比|较|超过|高于|低于|相当于)(?:(?:19|20)\d{2}年|上年|去年|前年)?$")
+_COMPARED_SPAN = re.compile(r"(?:比|较|超过|高于|低于|相当于|与|同)(?:(?:19|20)\d{2}年|上年|去年|前年)?$")
 
 
 def periods(text: str) -> list[tuple[int, int]]:
@@ -483,8 +483,13 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
     if not asked or asked & set(periods(sentence)):
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]
-    governing = periods(segment) or periods(sentence[: figure.start]) or periods(lead)
+    governing = periods(segment) or periods(sentence[: figure.start]) or periods(_ASIDE.sub("", lead))
     return bool(governing) and governing[-1] not in asked
+
+
+# "北京完成投资233亿元，而上半年是下降7.1%": a contrast in passing dates its own figure, and sets no
+# time for the sentences after it
+_ASIDE = re.compile(r"而[^，,。；;]*")
 
 
 _PASSED = re.compile(r"(?:突破|超过|超|逾|越过)(?:了)?$")
@@ -620,8 +625,12 @@ def total_for_a_per_unit(question: Question, sentence: str, figure: Figure) -> b
     if not _PER_UNIT.search(question.text) or figure.kind in ("percent", "date"):
         return False
     clause = next((sentence[a:b] for a, b in clauses(sentence) if a <= figure.start < b), "")
-    return not (_PER_UNIT.search(clause) or _PER_UNIT.search(sentence[: figure.start])
+    return not (_PER_UNIT_PRINTED.search(clause) or _PER_UNIT_PRINTED.search(sentence[: figure.start])
                 or re.match(r"[/／]", sentence[figure.end:]))
+
+
+# a speed is printed per hour as 时速 ("每小时能跑多少公里" → "最高时速…80公里")
+_PER_UNIT_PRINTED = re.compile(f"{_PER_UNIT.pattern}|[时秒]速")
 
 
 def is_dateline(sentence: str, figure: Figure) -> bool:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chat import Assistant, in_context
-from assistant.extract import changed_before, clause_around
+from assistant.chat import Assistant, Conversation, in_context
+from assistant.extract import changed_before, clause_around, elided_subject
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import a_sum_for_a_part, counts_an_action, names_a_sibling, outside_the_subset, periods
 from assistant.question import Places, analyse
@@ -87,6 +87,10 @@ PAGE = """## 全国工业经济形势
 ## 船舶工业
 
 船舶工业是我国较早进入国际市场的重工业之一，连续４年成为继日本、韩国之后世界第三造船大国。１９９７年造船产量达到２２９万吨，创历史最高水平。
+
+## 金华针织集团
+
+1997年，金华针织集团实现销售收入5.2亿元，比上年增37%，实现利税2800万元，比上年增16%，其中利润达1900万元。
 """
 ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
 
@@ -241,6 +245,22 @@ def test_a_bare_change_is_of_what_the_clause_before_it_names():
     of = {f.text: changed_before(sentence, f, clauses(sentence)) for f in figures}
     assert of["94%"] == "富润集团实现销售收入6.1亿元" and of["11%"] == "实现利税3200万元"
     assert of["3200万元"] == "" and of["2500万元"] == ""  # a level names its own quantity
+
+
+def test_a_clause_that_opens_with_its_verb_speaks_of_the_sentence_subject():
+    sentence = "1997年，富润集团实现销售收入6.1亿元，比上年增94%，实现利税3200万元，比上年增11%，其中利润达2500万元"
+    of = {f.text: elided_subject(sentence, f, clauses(sentence)) for f in find_figures(sentence)}
+    assert of["3200万元"] == of["11%"] == "1997年，富润集团"  # 实现利税…: still 富润集团's
+    assert of["6.1亿元"] == of["94%"] == ""  # the subject is printed in their own clause
+    listed = "北京完成投资233亿元，增长0.5%，上海完成投资379亿元，下降1.9%"
+    assert all(elided_subject(listed, f, clauses(listed)) == "" for f in find_figures(listed))  # each names its own
+
+
+def test_a_followup_on_the_second_item_asks_its_own_change(assistant):
+    conversation = Conversation()
+    assistant.ask("1997年金华针织集团实现利税多少？", conversation)
+    answer = assistant.ask("比上年增长多少？", conversation)
+    assert answer.text.startswith("答：16%。"), answer.text  # 利税's rise, not 销售收入's 37%
 
 
 def test_spans_and_clauses():

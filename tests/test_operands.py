@@ -147,6 +147,9 @@ def test_an_amount_per_person_is_never_answered_by_a_total(assistant):
     assert not total("其中：办公楼４８５８元／平方米", "4858元")  # the unit says per what
     assert not total_for_a_per_unit(analyse("每年提供多少个岗位？", Tokenizer(), Places.load()),
                                     "每年提供１５个公务员岗位", find_figures("每年提供１５个公务员岗位")[0])
+    speed = analyse("提速以后货车每小时最快跑多少公里？", Tokenizer(), Places.load())
+    printed = "货物列车的最高时速从不足６０公里提高到８０公里"
+    assert not total_for_a_per_unit(speed, normalise(printed), find_figures(normalise(printed))[-1])  # 时速: per hour
 
 
 def test_parts_listed_after_qizhong_stay_parts_of_their_whole(assistant):

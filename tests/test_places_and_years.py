@@ -74,6 +74,10 @@ PAGE = """## “一体两翼”富象山
 ## 全国财政收支
 
 1月至11月，全国财政收入比上年同期增长23.2%，财政支出比上年同期增长16.4%。
+
+## 岳阳农业园区
+
+位于平江县的岳阳市农业示范园，以德国温室为中心，已辐射带动周边各类中小园区12个。
 """
 ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-27"\n'
 
@@ -188,3 +192,9 @@ def test_a_short_followup_is_asked_of_the_place_before(assistant):
     assistant.ask("四川省有多少户企业建立起工资预留户？", conversation)
     answer = assistant.ask("受益职工有多少？", conversation)
     assert answer.standalone_question.startswith("四川") and answer.text.startswith("答：13余万人。"), answer.text
+
+
+def test_a_place_inside_the_one_asked_places_the_text_in_it(assistant):
+    # 湖南 and 岳阳 both asked: 岳阳市 printed places the paragraph in 湖南, and 德国 is no rival
+    answer = assistant.ask("湖南岳阳的农业示范园带动了多少个中小园区？")
+    assert answer.text.startswith("答：12个。"), answer.text

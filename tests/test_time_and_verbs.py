@@ -160,6 +160,16 @@ def test_spans_of_a_year_are_read_and_another_span_is_another_figure():
     assert not another_period(question, "全年实现利润总额720.7亿元", figure)
 
 
+def test_a_span_compared_with_or_contrasted_in_passing_dates_nothing_after_it():
+    assert periods("投资增幅与上半年相比均有回升") == []  # compared with, as 比上半年
+    question = analyse("1997年1至11月广州商品房投资额？", Tokenizer(), Places.load())
+    sentence = "广州完成投资188亿元，下降3.2%"
+    figure = find_figures(sentence)[0]
+    lead = "到11月，商品房投资止跌回稳。如深圳完成投资96亿元，而上半年是下降5.4%；"
+    assert not another_period(question, sentence, figure, lead=lead)  # 而上半年: the aside's own figure
+    assert another_period(question, sentence, figure, lead="上半年，商品房投资止跌回稳。")
+
+
 @pytest.mark.parametrize("question, asks, dimension", [
     ("1997年全国房地产新开工面积预计多少？", "measure", "area"),
     ("到1997年底我国铁路营业里程达到多少？", "measure", "length"),

@@ -493,6 +493,7 @@ _ASIDE = re.compile(r"而[^，,。；;]*")
 
 
 _PASSED = re.compile(r"(?:突破|超过|超|逾|越过)(?:了)?$")
+_MARK_NAMED = re.compile(r"(?:[/／][\u4e00-\u9fff]{1,3})?的?(?:大关|关口)")
 _THEN_VALUE = re.compile(r"^[，,、]?(?:达到|达|为|是|至)(?:了)?$")
 
 
@@ -502,6 +503,8 @@ def a_mark_passed(sentence: str, figure: Figure, figures: list[Figure] | None = 
     `figures`: the sentence's, found here only when a mark is passed (this runs for every figure)."""
     if not _PASSED.search(sentence[max(0, figure.start - 4): figure.start]):
         return False
+    if _MARK_NAMED.match(sentence[figure.end:]):  # "突破2000元／平方米大关": a mark by name, whatever follows
+        return True
     figures = find_figures(sentence) if figures is None else figures
     after = next((f for f in figures if f.start >= figure.end and f.kind == figure.kind), None)
     return after is not None and after.unit == figure.unit and bool(_THEN_VALUE.match(sentence[figure.end: after.start]))

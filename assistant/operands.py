@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .extract import Candidate, Extractor, clause_around, item_around
+from .extract import Candidate, Extractor, clause_around, elided_subject, item_around
 from .question import Question
 from .text import clauses, normalise, sentences
 
@@ -78,7 +78,8 @@ def local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float
     # "水路货运量达12.8亿吨。客运量2.2亿人次": what the paragraph printed before may name the operand
     printed = [normalise(s) for s in sentences(candidate.paragraph.text)]
     earlier = "".join(printed[: printed.index(plain)]) if plain in printed else ""
-    coverage, _ = extractor.coverage(terms, [(item, 1.0), (clause, 0.85), (plain, 0.5), (earlier, 0.45)])
+    coverage, _ = extractor.coverage(terms, [(item, 1.0), (clause, 0.85), (elided_subject(plain, mine, clauses(plain)), 0.85),
+                                             (plain, 0.5), (earlier, 0.45)])
     return coverage
 
 

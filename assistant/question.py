@@ -70,6 +70,8 @@ _ONE_CHAR_PLACE = re.compile(r"(?<=[在赴来入驻])([^\W\d_])(?=[就工务学�
                              r"|(?<=[对自])([^\W\d_])(?=(?:加工)?(?:出口|进口|贸易|投资))")
 _ATTRIBUTION = re.compile(r"(?:根据|按照|依照|据|照|按)[^，,。？?]{1,24}?(?:(?:公布|统计|调查|测算|估算|介绍|报道|透露|显示|预测|估计|分析)(?:的数字|的数据|的结果)?|的(?:数字|数据|统计|估算|测算|说法))[，,]?"
                           r"|^[^，,。？?]{2,24}?(?:报告|报道|公布|调查|测算|透露|显示|预测|估计)(?:的数字|的数据|的结果)?[，,]")
+_COMPARED_BASE = re.compile(r"同比|环比|[比较](?:上|前|去)[一1]?个?年度?(?:同期)?")
+_PERSONAL = re.compile(r"咱们|我们|你们|他们|她们|咱")
 _COMPARED_YEAR = re.compile(r"[跟和与同](?:19|20)\d{2}年(?:相)?比")
 # 额 is an amount of money (筹资额, 销售额, 成交额); 份额, a share, is read as a percent before this
 _MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱|(?<!名)额")
@@ -263,6 +265,9 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     # "据世界旅游组织公布，…": who reported the figure, named once in the article, not what it measures
     asked_about = _ATTRIBUTION.sub("，", text)
     asked_about = _QUESTION_WORDS.sub("，", asked_about)
+    # "比上年增长" asks a change, which news prints as "增18.1%": the base compared with is read by the
+    # rules of change and time, and only the verb is a word to find; "咱们国家" names nothing printed
+    asked_about = _COMPARED_BASE.sub("，", _PERSONAL.sub("", asked_about))
     named_at = places.spans(asked_about)
     at = 0
     for w in tokenizer.terms(asked_about):

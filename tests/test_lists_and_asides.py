@@ -16,7 +16,13 @@ import pytest
 from assistant.chat import Assistant, Conversation, in_context
 from assistant.extract import changed_before, clause_around, elided_subject
 from assistant.figures import find_figures, find_ordinals
-from assistant.flanks import a_sum_for_a_part, counts_an_action, names_a_sibling, outside_the_subset, periods
+from assistant.flanks import (
+    a_sum_for_a_part,
+    counts_an_action,
+    names_a_sibling,
+    outside_the_subset,
+    periods,
+)
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
 
@@ -261,6 +267,8 @@ def test_a_followup_on_the_second_item_asks_its_own_change(assistant):
     assistant.ask("1997年金华针织集团实现利税多少？", conversation)
     answer = assistant.ask("比上年增长多少？", conversation)
     assert answer.text.startswith("答：16%。"), answer.text  # 利税's rise, not 销售收入's 37%
+    answer = assistant.ask("1997年金华针织集团实现的利税比利润多多少万元？")  # 利税 is the group's too
+    assert answer.text.startswith("答：900万元。") and "计算：2800万元 − 1900万元" in answer.text, answer.text
 
 
 def test_spans_and_clauses():

@@ -13,11 +13,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import Assistant, Conversation
+from assistant.extract import referred_back
 from assistant.figures import find_figures
-from assistant.flanks import another_year
+from assistant.flanks import a_mark_passed, another_year
 from assistant.gazetteer import short_name
 from assistant.question import Places, analyse
-from assistant.text import Tokenizer
+from assistant.text import Tokenizer, clauses
 
 from .conftest import page_assistant
 
@@ -121,6 +122,18 @@ def test_two_years_contrasted_in_one_sentence_keep_their_own_figures():
     assert not another_year(question, sentence, new, 1998)
 
 
+def test_a_clause_that_points_back_speaks_of_what_the_clause_before_named(assistant):
+    sentence = "1996年，78.4%的消费者受到过商业欺诈，而去年，这一人数为47.6%。"
+    old, new = [f for f in find_figures(sentence) if f.kind == "percent"]
+    assert referred_back(sentence, new, clauses(sentence)) == "78.4%的消费者受到过商业欺诈"  # 这一人数
+    assert referred_back(sentence, old, clauses(sentence)) == ""
+    road = "去年全省公路新增通车里程3100公里，其中高速公路215公里"
+    part = find_figures(road)[-1]
+    assert referred_back(road, part, clauses(road)) == "去年全省公路新增通车里程3100公里"  # 其中: a part of it
+    answer = assistant.ask("去年有多少比例的消费者受到过商业欺诈？")
+    assert answer.text.startswith("答：47.6%。"), answer.text
+
+
 @pytest.mark.parametrize("question, figure, working", [
     ("1997年采取“忍了”态度的消费者比1996年少了多少个百分点？", "21.03个百分点", "43.2% − 22.17%"),
     ("受到过商业欺诈的消费者比例从1996年到去年下降了多少个百分点？", "30.8个百分点", "78.4% − 47.6%"),
@@ -159,6 +172,10 @@ def test_a_round_mark_passed_is_not_the_amount_reached(assistant):
     # "突破2000万吨，达2069.7万吨": the paper heralds the mark, then prints the amount
     answer = assistant.ask("1997年我国海洋油气总油气当量达到多少？")
     assert answer.text.startswith("答：2069.7万吨。"), answer.text
+    sentence = "今年以来，新建住宅售价突破3000元／平方米大关，比上年增加300元"
+    mark = find_figures(sentence)[0]
+    assert a_mark_passed(sentence, mark)  # a mark named as one (大关), with no amount after it
+    assert not a_mark_passed("新建住宅售价突破3000元／平方米", mark)
 
 
 @pytest.mark.parametrize("question, names", [

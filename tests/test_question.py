@@ -90,6 +90,13 @@ def test_a_dates_unit_is_not_read_as_part_of_the_next_word(understand):
     assert "年底" in understand("到1997年底，晋城市达到小康水平的乡镇占多少？").focus
 
 
+def test_a_change_against_last_year_is_asked_by_its_verb(understand):
+    # news prints "财政收入15.2亿元，增18.1%": the word asked is the change verb, not "比上年增长"
+    assert understand("1997年淮阴市财政收入比上年增长多少？").focus == ["财政收入", "增长"]
+    assert understand("出口同比增长多少？").focus == ["出口", "增长"]
+    assert understand("咱们国家的重工业比前一年增长了百分之几？").focus == ["国家", "重工业", "增长"]
+
+
 def test_chinese_numerals_in_questions_read_as_digits(understand):
     assert understand("湖南援藏三年签约资金多少？").text.startswith("湖南援藏3年")
 

@@ -208,3 +208,10 @@ def test_when_a_report_appeared_is_not_the_time_asked_about(understand):
     assert understand("1998年初报道，杭州城里平均每人住多少平方米的房子？").years == []
     assert understand("据1998年初的报道，1997年全球贸易增长率是多少？").years == ["1997"]
     assert understand("跟1992年比，如今杭州城里人平均每人住的房子宽敞了百分之几？").years == []
+
+
+def test_who_says_so_is_not_what_is_asked_about(understand):
+    # the source named before the time it speaks of is no word the figure's sentence prints
+    assert understand("农业部说1997年全国乡镇企业一共亏了多少钱？").focus == ["全国", "乡镇企业", "亏了"]
+    assert understand("统计局预计今年全国完成商品房投资多少？").focus == ["全国", "完成", "商品房", "投资"]
+    assert "预计" in understand("1997年全国房地产新开工面积预计多少？").focus  # an estimate asked, not a source

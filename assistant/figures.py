@@ -42,12 +42,14 @@ _FIGURE = re.compile(
     r"(?P<post>以上|以下|左右|余)?"
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
-_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[12]\d|3[01]|0?[1-9])日)?)?"
+# the part of a month a date names ("7月底", "1997年11月末"): part of the date, as the page prints it
+_PART_OF_MONTH = r"(?:底|末|初|上旬|中旬|下旬)"
+_DATE = re.compile(rf"(?P<y>(?:19|20)\d{{2}})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[12]\d|3[01]|0?[1-9])日|{_PART_OF_MONTH})?)?"
                    # a span of days, one date ("1月16日至18日", "16日至18日举行"): its first day counts
                    rf"|(?:(?P<m4>1[0-2]|0?[1-9])月)?(?P<d4>{_DAY})日?[至到—－~～](?:(?:1[0-2]|0?[1-9])月)?{_DAY}日"
                    r"|(?P<m2>1[0-2]|0?[1-9])月(?P<d2>[12]\d|3[01]|0?[1-9])日"
                    # a month on its own ("11月份", "11月末"): a time, not a count
-                   r"|(?P<m3>1[0-2]|0?[1-9])月(?=份|末|底|初|上旬|中旬|下旬|起|以来)")
+                   rf"|(?P<m3>1[0-2]|0?[1-9])月(?:{_PART_OF_MONTH}|(?=份|起|以来))")
 
 
 def chinese_to_number(text: str) -> float | None:

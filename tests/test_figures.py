@@ -75,6 +75,13 @@ def test_dates_percentages_and_what_is_not_a_figure():
     assert find_figures("三年援藏路")[0].value == 3
 
 
+def test_a_date_keeps_the_part_of_the_month_it_names():
+    # "于7月底正式运行": asked when, the answer is 7月底, not 7月
+    assert [f.text for f in find_figures("委员会于7月底正式运行")] == ["7月底"]
+    assert [f.text for f in find_figures("截至1997年11月末，余额")] == ["1997年11月末"]
+    assert [f.text for f in find_figures("11月份以来")] == ["11月"]
+
+
 def test_about_so_many_is_printed_with_lai():
     """"30来个中小园区": about thirty, counted in 个; "3年来" stays a span of years."""
     [about] = find_figures("辐射带动了３０来个中小园区")

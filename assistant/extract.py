@@ -524,13 +524,17 @@ def referred_back(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -
     by pointing back (这一人数, 这个比例) speaks of what the last clause with a figure named; so does a
     part after 其中 ("新增通车里程2.7万公里，其中高速公路1313公里": new road, of the motorway kind)."""
     index = next((i for i, (s, e) in enumerate(spans) if s <= figure.start < e), 0)
-    if index == 0 or not _POINTS_BACK.search(sentence[spans[index][0]: figure.start]):
+    if _POINTS_BACK.search(sentence[spans[index][0]: figure.start]):
+        whole = index
+    else:  # every part listed after 其中 ("其中记账式国债344.06亿元，凭证式国债1643.33亿元"), not the first only
+        whole = next((i for i in range(index, 0, -1) if sentence.startswith("其中", spans[i][0])), 0)
+    if whole == 0:
         return ""
     figures = find_figures(sentence)
-    return next((sentence[s:e] for s, e in reversed(spans[:index]) if any(s <= f.start < e for f in figures)), "")
+    return next((sentence[s:e] for s, e in reversed(spans[:whole]) if any(s <= f.start < e for f in figures)), "")
 
 
-_POINTS_BACK = re.compile(r"(?:这一|这个|此)[\u4e00-\u9fff]{1,3}|^其中")
+_POINTS_BACK = re.compile(r"(?:这一|这个|此)[\u4e00-\u9fff]{1,3}")
 
 
 def elided_subject(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -> str:

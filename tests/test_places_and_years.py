@@ -130,6 +130,8 @@ def test_a_clause_that_points_back_speaks_of_what_the_clause_before_named(assist
     road = "去年全省公路新增通车里程3100公里，其中高速公路215公里"
     part = find_figures(road)[-1]
     assert referred_back(road, part, clauses(road)) == "去年全省公路新增通车里程3100公里"  # 其中: a part of it
+    bonds = "国债发行总额2412.03亿元，其中记账式国债344.06亿元，凭证式国债1643.33亿元"
+    assert {referred_back(bonds, f, clauses(bonds)) for f in find_figures(bonds)[1:]} == {"国债发行总额2412.03亿元"}
     answer = assistant.ask("去年有多少比例的消费者受到过商业欺诈？")
     assert answer.text.startswith("答：47.6%。"), answer.text
 

@@ -26,6 +26,7 @@ from .flanks import (
     after_last_verb,
     another_period,
     another_year,
+    aside_host,
     asked_years,
     counts_an_action,
     is_dateline,
@@ -211,6 +212,7 @@ class Extractor:
                 question.focus, [(item, 1.0), (clause, 0.85), (changed_before(plain, figure, clause_spans), 0.85),
                                  (elided_subject(plain, figure, clause_spans), 0.85),
                                  (referred_back(plain, figure, clause_spans), 0.85),
+                                 (self._host_clause(plain, figure, clause_spans, figures), 0.85),
                                  (plain, 0.7), (antecedent, 0.7), (context, 0.55)])
             if not anchored:
                 coverage *= 0.6
@@ -331,6 +333,12 @@ class Extractor:
         elif e.is_change:
             score -= CHANGE_FIT
         return score + YEAR_HERE * e.year_here - OTHER_YEAR * e.other_year
+
+    @staticmethod
+    def _host_clause(sentence: str, figure: Figure, spans: list[tuple[int, int]], figures: list[Figure]) -> str:
+        """An aside's other value ("出口增长56%（考虑…，则为46%）") is of what the figure before it is."""
+        host = aside_host(sentence, figure)
+        return clause_around(sentence, host, spans, figures) if host is not None else ""
 
     @staticmethod
     def _breakdown_penalty(question: Question, sentence: str, figure: Figure) -> float:
@@ -498,6 +506,10 @@ def item_around(sentence: str, figure: Figure) -> str:
         # printed before this one ("这23户重点企业去年实现") are both items', not this one's. Not so in
         # "引进企业71家，签约资金达80.7亿元", where each item has its own verb.
         left += after_last_verb(sentence[left:figure.start])
+    # "增长56%（考虑经济衰退的影响，则为46%）": an aside with a figure of its own is that figure's
+    opened = sentence.find("（", figure.end, right)
+    if opened >= 0 and re.search(r"\d", sentence[opened: sentence.find("）", opened) % (len(sentence) + 1)]):
+        right = opened
     return sentence[left:right]
 
 

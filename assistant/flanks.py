@@ -84,11 +84,28 @@ def names_a_change(word: str) -> bool:
 
 def printed_as_change(sentence: str, figure: Figure) -> bool:
     """"比上年增长12%", "增加119亿元": the figure is a change. Not "提高到7.95平方米", "降至33%":
-    after 到 or 至 the figure is the level the change reached."""
+    after 到 or 至 the figure is the level the change reached. An aside's other value of the figure
+    before it ("增长56%（考虑经济衰退的影响，则为46%）") is what that figure is."""
+    host = aside_host(sentence, figure)
+    if host is not None:
+        return printed_as_change(sentence, host)
     before = _CLAUSE_STOP.split(sentence[: figure.start])[-1][-12:]
     words = list(_CHANGE_WORD.finditer(before))
     # "比上年同期多收16亿公斤": 多 or 少 before a verb, against a time, compares as 增加 does
     return bool(words) and not re.match(r"[到至]", before[words[-1].end():]) or compared_change(sentence, figure)
+
+
+def aside_host(sentence: str, figure: Figure) -> Figure | None:
+    """"出口增长56%（考虑经济衰退的影响，则为46%）": the figure an aside gives another value of (56%), when
+    the aside opens right after it and says "then it is" (则为, 则是, 为)."""
+    opened = sentence.rfind("（", 0, figure.start)
+    if opened < 0 or sentence.rfind("）", 0, figure.start) > opened \
+            or not _OTHER_VALUE.search(sentence[opened: figure.start]):
+        return None
+    return next((f for f in find_figures(sentence[:opened]) if f.end == opened and f.kind == figure.kind), None)
+
+
+_OTHER_VALUE = re.compile(r"(?:则为|则是|则|为)$")
 
 
 def flanks(sentence: str, figure: Figure, figures: list[Figure]) -> tuple[str, str]:

@@ -14,14 +14,16 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import Assistant, Conversation, in_context
-from assistant.extract import changed_before, clause_around, elided_subject
+from assistant.extract import changed_before, clause_around, elided_subject, item_around
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import (
     a_sum_for_a_part,
+    aside_host,
     counts_an_action,
     names_a_sibling,
     outside_the_subset,
     periods,
+    printed_as_change,
 )
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
@@ -201,6 +203,10 @@ def test_an_aside_in_brackets_is_its_own_clause():
     counties = find_figures(qualified)[0]
     assert clause_around(qualified, counties, clauses(qualified), find_figures(qualified)) == \
         "全国又有400个县（市、区）达到“两基”要求"  # a qualifier stays, the aside with its own figure goes
+    # the aside's figure is another value of the figure it follows: a change, as that one is
+    assert "经济衰退" not in item_around(sentence, long_run)
+    assert aside_host(sentence, recession) == long_run and printed_as_change(sentence, recession)
+    assert aside_host(qualified, find_figures(qualified)[1]) is None  # 含…36个 gives no other value
 
 
 def test_a_short_followup_is_asked_of_the_year_asked_not_of_the_year_compared_with():

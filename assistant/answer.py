@@ -25,6 +25,8 @@ TIE = 0.08  # candidates this close to the best are alternative answers
 # the end of a change the question started ("从44个压到了几个") needs only a quarter of its words:
 # the start figure the page prints with it is evidence no other figure has
 RANGE_END_WORDS = 0.25
+# what stands between a label and its figure ("产量达到", "收入共计", "为近")
+_LINKS = re.compile(r"(?:共计|合计|总计|累计|达到|为|达|是|有|共|约|近|超|逾|了)+$")
 
 
 class Answerer(Protocol):
@@ -73,6 +75,10 @@ class ExtractiveAnswerer:
             composite = compose(question, hits, self.extractor)
             if composite is not None:
                 return self._computed(question, composite, asked)
+        if question.headline and question.asks == "fact":
+            labelled = self._labelled_figure(question, hits)
+            if labelled is not None:
+                return self._single(replace(question, asks="number"), labelled, asked)
         if self.reader is not None:
             decision = self.reader.read(question, hits, question.vector)
             if decision.answer is None:
@@ -81,19 +87,7 @@ class ExtractiveAnswerer:
                 return self._several(question, decision.several, asked)
             return self._single(question, decision.answer, asked)
         candidates = self.extractor.candidates(question, hits)
-        # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
-        # operand for a difference
-        eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
-                    and answers_operation(question, c)
-                    and not part_for_a_sum(question, c, candidates, self.extractor)
-                    and not (c.figure is not None and c.figure.text in question.answered_before)]
-        accepted = self._accepted(question, candidates, eligible)
-        if self.judge is not None:
-            stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)
-            if stands is None:
-                accepted = []  # the judge refuses what the rules would state
-            elif not accepted:
-                accepted = [stands]  # and states, where it is sure, what they refuse (reader/judge.py)
+        accepted = self._decide(question, candidates)
         if not accepted:
             return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
         best = accepted[0]
@@ -104,6 +98,38 @@ class ExtractiveAnswerer:
         if len(rivals) > 1:
             return self._several(question, rivals, asked)
         return self._single(question, best, asked)
+
+    def _decide(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates that may be stated, best first: the rule reader's verdict as the judge lets it stand."""
+        # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
+        # operand for a difference
+        eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
+                    and answers_operation(question, c)
+                    and not part_for_a_sum(question, c, candidates, self.extractor)
+                    and not (c.figure is not None and c.figure.text in question.answered_before)]
+        accepted = self._accepted(question, candidates, eligible)
+        if self.judge is not None:
+            stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)
+            if stands is None:
+                return []  # the judge refuses what the rules would state
+            if not accepted:
+                return [stands]  # and states, where it is sure, what they refuse (reader/judge.py)
+        return accepted
+
+    def _labelled_figure(self, question: Question, hits: list[Hit]) -> Candidate | None:
+        """"1997年贵州12个国家级贫困县人均占有粮食？" asks as a headline does, with no question word:
+        it names a figure's label. The figure printed right after the words the question ends on
+        ("人均占有粮食325公斤") answers it, where the rules would state that figure for a number asked."""
+        as_figure = replace(question, asks="number")
+        accepted = self._decide(as_figure, self.extractor.candidates(as_figure, hits))
+        if not accepted or accepted[0].figure is None or not question.focus:
+            return None
+        best, last = accepted[0], question.focus[-1]
+        plain, _, mine = best.in_print()
+        if mine is None or len(last) < 2:
+            return None
+        label = _LINKS.sub("", plain[: mine.start])
+        return best if any(label.endswith(word) for word in (last, *self.extractor.synonyms.of(last))) else None
 
     def _accepted(self, question: Question, candidates: list[Candidate], eligible: list[Candidate]) -> list[Candidate]:
         """The rule reader's verdict: eligible candidates with enough of the question around them, best first."""

@@ -501,7 +501,15 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]
     governing = periods(segment) or periods(sentence[: figure.start]) or periods(_ASIDE.sub("", lead))
+    if not governing and (1, 12) not in asked:
+        # "1到11月来华的外国游客" is not answered by "去年，中国接待外国游客2377万": a figure dated by
+        # its year alone, in a paragraph that names no part of it, is the whole year's
+        return not periods(_ASIDE.sub("", lead)) and bool(_WHOLE_YEAR.search(sentence[: figure.start]))
     return bool(governing) and governing[-1] not in asked
+
+
+# a year named as such ("1997年，", "去年"), not a point in it (年底, 年初) nor the start of a span (1997年1至11月)
+_WHOLE_YEAR = re.compile(r"(?:(?:19|20)\d{2}|去|今)年(?![底末初内中]|\d|[一二三四上下前头]|度[一二三四上下前])")
 
 
 # "北京完成投资233亿元，而上半年是下降7.1%": a contrast in passing dates its own figure, and sets no
@@ -558,7 +566,7 @@ def a_sum_for_a_part(question: Question, sentence: str, figure: Figure, figures:
     label = _COORDINATED_LABEL.search(left)
     if label is None or not _a_word_of_its_own(left, label.end(1), label.start(2)):
         return False  # "累计推广普及省柴节煤灶": the 及 of 普及 joins nothing
-    first, second = label.group(1), _without_trailing_verbs(label.group(2))
+    first, second = _after_last_verb(label.group(1)), _without_trailing_verbs(label.group(2))
     return named_in(first, question.text) != named_in(second, question.text)
 
 
@@ -580,6 +588,14 @@ def _without_trailing_verbs(item: str) -> str:
     while len(words) > 1 and words[-1].flag[:1] in ("v", "d", "p"):
         words.pop()
     return "".join(w.word for w in words)
+
+
+def _after_last_verb(item: str) -> str:
+    """"全国海关征收关税" → "关税": what the first coordinated thing is called starts after what is
+    done to it (the label runs back to wherever the clause began)."""
+    words = jieba.posseg.lcut(item)
+    last = max((i for i, w in enumerate(words) if w.flag[:1] in ("v", "p")), default=-1)
+    return "".join(w.word for w in words[last + 1:]) or item
 
 
 def named_in(item: str, text: str) -> bool:

@@ -30,7 +30,7 @@ _ROLE_NAME = re.compile(
 _PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
 _TITLE_WORD = r"(?:长|书记|主任|经理|总裁|主席|委员|部长|理事|总监|院士|教授)"
 _TITLE = re.compile(rf"{_TITLE_WORD}$")
-_ASKS_TITLED = re.compile(rf"{_TITLE_WORD}的?是谁")  # "副市长是谁", "行长的是谁"
+_ASKS_TITLED = re.compile(rf"{_TITLE_WORD}(?:的?是谁|[？?]?$)")  # "副市长是谁", "行长的是谁", "总经理？"
 
 
 def titled_name(sentence: str, asked_text: str, places: Places) -> str:

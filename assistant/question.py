@@ -224,6 +224,8 @@ class Question:
     # a follow-up ("那外商投资企业的进口呢？") asks for something other than what the turn before it
     # answered: those figures (as shown) are not its answer
     answered_before: list[str] = field(default_factory=list)
+    # asked with no question word, as a headline names a figure ("1997年船舶工业出口创汇？")
+    headline: bool = False
     vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it
 
     @property
@@ -252,6 +254,9 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     if asks in FIGURE_KINDS and asks != "date" and _ASKS_WHICH.search(text) and not re.search(r"多少|几", asking):
         # "哪个农场创造了最高劳动生产率？" names a farm: the rate is what it did, not what is asked
         asks = next((kind for kind, pattern in _ASKS if kind in _ENTITY_KINDS and re.search(pattern, text)), "fact")
+    headline = not _ANY_QUESTION_WORD.search(text)
+    if headline and asks == "fact" and _ENDS_ON_A_TITLE.search(text):
+        asks = "person"  # "中国海洋石油总公司总经理？" asks who holds the title
     unit = ""
     # "多少亿美元", "多少万吨": the unit after the magnitude
     m = re.search(rf"(?:多少|几)(个)?(?:[十百千万亿]+)?({'|'.join(sorted(UNIT_KINDS, key=len, reverse=True))})", asking)
@@ -300,7 +305,12 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
         dimension = next((name for name, (pattern, _) in DIMENSIONS.items() if pattern.search(text)), "")
         asks = "measure" if dimension else asks
     return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals,
-                    dimension=dimension, kind_from_topic=kind_from_topic and asks == "money")
+                    dimension=dimension, kind_from_topic=kind_from_topic and asks == "money",
+                    headline=headline)
+
+
+_ENDS_ON_A_TITLE = re.compile(r"(?:长|书记|主任|经理|总裁|主席|总监)[？?]?$")
+_ANY_QUESTION_WORD = re.compile(r"多少|几|什么|哪|谁|何|怎|吗|是否|呢|多[大长高远重久快宽深]|如何|啥|有没有|是不是")
 
 
 _PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}[省市县区州]$")

@@ -311,3 +311,15 @@ def test_which_firm_of_a_place_names_that_places_firm(tmp_path):
             "广东省蕉岭县电池厂、宝鸡电池厂。\n")
     assistant = page_assistant(tmp_path, "quality", page, PEOPLES_DAILY_ISSUE, reader="rules")
     assert direct(assistant.ask("国家监督抽查里，宝鸡哪家企业的产品连续两次不合格？")) == "答：宝鸡电池厂。"
+
+
+def test_a_question_put_as_a_headline_is_answered_by_the_figure_its_words_label(tmp_path):
+    """"人均占有粮食？" asks with no question word, as a headline names a figure: the figure printed
+    right after those words answers it. A headline that ends on a title ("总经理？") asks who holds it."""
+    page = ("## 贵州扶贫\n\n本报贵阳１月１３日电　去年，德江、务川、天柱等１２个国家级贫困县基本解决温饱，"
+            "农民人均纯收入１１００元，人均占有粮食３２５公斤。\n\n"
+            "## 海洋石油\n\n中国海洋石油总公司总经理王彦说，１９９７年全公司原油产量１６６４．７万吨。\n")
+    assistant = page_assistant(tmp_path, "headline", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    assert direct(assistant.ask("1997年贵州12个国家级贫困县人均占有粮食？", Conversation())) == "答：325公斤。"
+    assert direct(assistant.ask("1997年贵州国家级贫困县农民人均纯收入？", Conversation())) == "答：1100元。"
+    assert direct(assistant.ask("1997年中国海洋石油总公司总经理？", Conversation())) == "答：王彦。"

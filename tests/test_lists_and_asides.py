@@ -287,6 +287,8 @@ def test_spans_and_clauses():
     # one figure after two coordinated things is their sum, no answer for one of them
     ("1997年全国海关收的进口环节税有多少？", "全国海关征收关税和进口环节税940亿元，比上一年同期增加88.4亿元", "940亿元", True),
     ("1997年全国海关征收关税和进口环节税共多少？", "全国海关征收关税和进口环节税940亿元", "940亿元", False),
+    # the first thing's name starts after what is done to it: the question's 全国海关征收 names no 关税
+    ("1997年全国海关征收进口环节税金额？", "1997年，全国海关征收关税和进口环节税940亿元", "940亿元", True),
     # one figure for each, in order, even without 分别
     ("1997年福建全省村集体年均纯收入是多少？", "去年全省村集体年均和农民人均纯收入为23万元和2800元", "23万元", False),
     # what is done to the second thing is not part of its name

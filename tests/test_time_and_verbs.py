@@ -160,6 +160,16 @@ def test_spans_of_a_year_are_read_and_another_span_is_another_figure():
     assert not another_period(question, "全年实现利润总额720.7亿元", figure)
 
 
+def test_a_figure_dated_by_its_year_alone_does_not_answer_for_part_of_the_year():
+    question = analyse("1997年1到11月来中国的外国游客有多少人次？", Tokenizer(), Places.load())
+    sentence = "去年，中国接待外国游客的人数达2377万，比上年度增加4.41%"
+    figure = find_figures(sentence)[0]
+    assert another_period(question, sentence, figure)  # the whole year's, not the eleven months'
+    assert not another_period(question, sentence, figure, lead="据统计，去年1至11月，")  # the span is printed
+    for point in ("到去年底，累计接待外国游客2377万", "去年11月，中国接待外国游客2377万"):
+        assert not another_period(question, point, find_figures(point)[-1])  # a point or a month, not the year
+
+
 def test_a_span_compared_with_or_contrasted_in_passing_dates_nothing_after_it():
     assert periods("投资增幅与上半年相比均有回升") == []  # compared with, as 比上半年
     question = analyse("1997年1至11月广州商品房投资额？", Tokenizer(), Places.load())

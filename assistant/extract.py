@@ -506,11 +506,29 @@ def item_around(sentence: str, figure: Figure) -> str:
         # printed before this one ("这23户重点企业去年实现") are both items', not this one's. Not so in
         # "引进企业71家，签约资金达80.7亿元", where each item has its own verb.
         left += after_last_verb(sentence[left:figure.start])
+    # "全市96%的贫困村和94%的贫困人口越过了温饱线": figures that each name their noun after 的 share
+    # the predicate printed after the last noun; it is no more the last item's than the first's
+    if sentence.startswith("的", figure.end) and left > 0 and _NOUN_AFTER_ITS_FIGURE.search(sentence[:left]) \
+            and find_figures(sentence[_item_start(sentence, left - 1): left]):
+        right = min(right, figure.end + 1 + _noun_length(sentence[figure.end + 1: right]))
     # "增长56%（考虑经济衰退的影响，则为46%）": an aside with a figure of its own is that figure's
     opened = sentence.find("（", figure.end, right)
     if opened >= 0 and re.search(r"\d", sentence[opened: sentence.find("）", opened) % (len(sentence) + 1)]):
         right = opened
     return sentence[left:right]
+
+
+_NOUN_AFTER_ITS_FIGURE = re.compile(r"\d[%％]?[\u4e00-\u9fff]{0,3}的[\u4e00-\u9fff]{1,8}[和、及与]$")
+
+
+def _noun_length(text: str) -> int:
+    """How long the noun phrase that opens `text` is: up to its first verb, adverb or preposition."""
+    length = 0
+    for word in _tagged(text):
+        if word.flag[:1] in ("v", "d", "p") and length:
+            break
+        length += len(word.word)
+    return length
 
 
 def _item_start(sentence: str, at: int) -> int:

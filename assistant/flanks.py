@@ -547,7 +547,8 @@ def rate_for_an_amount(question: Question, figure: Figure) -> bool:
 
 # "比上年多收了多少", "比利润多多少", "比全国高多少": a difference asked; with 多/少 an amount
 ASKS_DIFFERENCE = re.compile(r"比[^，,？?]{1,16}?[多少高低](?:[\u4e00-\u9fff]{0,2}?了|[出])?(?:多少|几)")
-_MORE_BY_AMOUNT = re.compile(r"比[^，,？?]{1,16}?[多少](?:[\u4e00-\u9fff]{0,2}?了|[出])?(?:多少|几)")
+# "比上年多收了多少" asks an amount; the 少 of 减少 and the 多 of 增多 are a change's verb, which a rate answers too
+_MORE_BY_AMOUNT = re.compile(r"比[^，,？?]{1,16}?(?<![减增])[多少](?:[\u4e00-\u9fff]{0,2}?了|[出])?(?:多少|几)")
 _ASKS_RATE = re.compile(r"百分|[率幅成]|百分点")
 
 

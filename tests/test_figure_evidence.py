@@ -183,6 +183,9 @@ def test_a_rate_answers_neither_an_amount_more_nor_a_share():
     assert rate_for_an_amount(Question("1997年安徽粮食入库比上年多收了多少？", "growth"), rate)
     assert not rate_for_an_amount(Question("1997年安徽粮食入库比上年增长了多少？", "growth"), rate)
     assert not rate_for_an_amount(Question("比上年多收了百分之几？", "percent"), rate)
+    # the 少 of 减少 is the change's verb, not "fewer by": a rate answers "比上一年度减少了多少"
+    assert not rate_for_an_amount(Question("1997年全球跨国旅游人数比上年度减少了多少？", "growth"), rate)
+    assert rate_for_an_amount(Question("1997年全球跨国旅游人数比上年度少了多少？", "growth"), rate)
     share = Question("1997年乡镇企业增加值占国内生产总值的比重是多少？", "percent")
     grew = "乡镇企业增加值增长近50%"
     assert a_change_for_a_level(share, grew, find_figures(grew)[-1])

@@ -314,3 +314,14 @@ def test_a_figure_of_another_kind_of_the_thing_asked_is_no_answer(question, sent
     q = analyse(question, Tokenizer(), Places.load())
     [f] = [f for f in find_figures(sentence) if f.text == figure]
     assert names_a_sibling(q, sentence, f) is verdict
+
+
+def test_figures_that_name_their_nouns_after_them_share_the_predicate_after_the_last():
+    """"全市96%的贫困村和94%的贫困人口越过了温饱线": 越过了温饱线 is said of both, so it is no more the
+    item of 94% than of 96%; each item is its figure and its own noun."""
+    sentence = "经过6年拼搏，全市96%的贫困村和94%的贫困人口越过了温饱线"
+    first, second = (f for f in find_figures(sentence) if f.kind == "percent")
+    assert item_around(sentence, first) == "全市96%的贫困村"
+    assert item_around(sentence, second) == "94%的贫困人口"
+    alone = "全市94%的贫困人口越过了温饱线"  # one figure: its predicate is its own
+    assert item_around(alone, find_figures(alone)[0]) == alone

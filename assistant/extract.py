@@ -210,7 +210,7 @@ class Extractor:
             clause = clause_around(plain, figure, clause_spans, figures)
             coverage, anchored = self.coverage(
                 question.focus, [(item, 1.0), (clause, 0.85), (changed_before(plain, figure, clause_spans), 0.85),
-                                 (elided_subject(plain, figure, clause_spans), 0.85),
+                                 (elided_subject(plain, figure, clause_spans), elided_weight(plain, figure, clause_spans)),
                                  (referred_back(plain, figure, clause_spans), 0.85),
                                  (self._host_clause(plain, figure, clause_spans, figures), 0.85),
                                  (plain, 0.7), (antecedent, 0.7), (context, 0.55)])
@@ -506,19 +506,19 @@ def item_around(sentence: str, figure: Figure) -> str:
         # printed before this one ("这23户重点企业去年实现") are both items', not this one's. Not so in
         # "引进企业71家，签约资金达80.7亿元", where each item has its own verb.
         left += after_last_verb(sentence[left:figure.start])
-    # "全市96%的贫困村和94%的贫困人口越过了温饱线": figures that each name their noun after 的 share
-    # the predicate printed after the last noun; it is no more the last item's than the first's
-    if sentence.startswith("的", figure.end) and left > 0 and _NOUN_AFTER_ITS_FIGURE.search(sentence[:left]) \
-            and find_figures(sentence[_item_start(sentence, left - 1): left]):
-        right = min(right, figure.end + 1 + _noun_length(sentence[figure.end + 1: right]))
+    # "全市96%的贫困村和94%的贫困人口越过了温饱线", "对美出口的43%和自美进口的27%是通过香港实现的":
+    # coordinated shares of a noun (its 的 before or after them) share the predicate printed after the
+    # last one; it is no more the last item's than the first's
+    if left > 0 and sentence[left - 1] in "和及与、" and "的" in (sentence[figure.start - 1: figure.start], sentence[figure.end: figure.end + 1]) \
+            and find_figures(sentence[_item_start(sentence, left - 1): left - 1]):
+        own = figure.end + (1 + _noun_length(sentence[figure.end + 1: right]) if sentence.startswith("的", figure.end) else 0)
+        if own < right and _tagged(sentence[own: right])[0].flag[:1] in ("v", "p", "d"):
+            right = own
     # "增长56%（考虑经济衰退的影响，则为46%）": an aside with a figure of its own is that figure's
     opened = sentence.find("（", figure.end, right)
     if opened >= 0 and re.search(r"\d", sentence[opened: sentence.find("）", opened) % (len(sentence) + 1)]):
         right = opened
     return sentence[left:right]
-
-
-_NOUN_AFTER_ITS_FIGURE = re.compile(r"\d[%％]?[\u4e00-\u9fff]{0,3}的[\u4e00-\u9fff]{1,8}[和、及与]$")
 
 
 def _noun_length(text: str) -> int:
@@ -580,15 +580,32 @@ def elided_subject(sentence: str, figure: Figure, spans: list[tuple[int, int]]) 
     words = _tagged(sentence[: spans[index][0]])
     at = 0
     for word, following in zip(words, words[1:]):
-        if word.flag == "v" and (following.flag[:1] == "n" or following.flag == "vn"):
-            return sentence[:at]
+        if word.flag == "v" and (following.flag[:1] == "n" or following.flag == "vn") and at:
+            # a subject names no figure: "设立了1个见习基地、…，累计征集" has none to lend
+            return sentence[:at] if all(f.kind == "date" for f in find_figures(sentence[:at])) else ""
         at += len(word.word)
-    return ""
+    # "增建复线铺轨469公里，投产551公里": no verb of a quantity opens the sentence. A clause of a bare
+    # verb and its figure stands in for the clause before it, whose figure is named by its last word
+    # before it (铺轨): what stands before that word is the subject of both
+    if elided_weight(sentence, figure, spans) < 1.0:
+        return ""
+    start, end = spans[index - 1]
+    first = next((f for f in find_figures(sentence[start:end]) if f.kind != "date"), None)
+    named = _tagged(sentence[start: start + first.start]) if first is not None else []
+    return "".join(w.word for w in named[:-1]) if len(named) >= 2 else ""
+
+
+def elided_weight(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -> float:
+    """How much of the elided subject is the figure's own: all of it when its clause is no more than
+    a verb and the figure ("投产551公里" is "增建复线投产551公里"), as much as a clause's otherwise."""
+    start = next((s for s, e in spans if s <= figure.start < e), 0)
+    return 1.0 if len(_tagged(sentence[start: figure.start])) == 1 else 0.85
 
 
 def _opens_with_verb(clause: str) -> bool:
     words = _tagged(clause)
-    return bool(words) and words[0].flag == "v"
+    # a verbal noun right before a figure ("投产551公里") is that figure's verb
+    return bool(words) and (words[0].flag == "v" or words[0].flag == "vn" and len(words) > 1 and words[1].flag == "m")
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import Assistant, Conversation, in_context
-from assistant.extract import changed_before, clause_around, elided_subject, item_around
+from assistant.extract import changed_before, clause_around, elided_subject, elided_weight, item_around
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import (
     a_sum_for_a_part,
@@ -323,5 +323,22 @@ def test_figures_that_name_their_nouns_after_them_share_the_predicate_after_the_
     first, second = (f for f in find_figures(sentence) if f.kind == "percent")
     assert item_around(sentence, first) == "全市96%的贫困村"
     assert item_around(sentence, second) == "94%的贫困人口"
+    shares = "对美出口贸易的43%和自美进口贸易的27%是通过香港实现的"  # the noun before each figure
+    assert item_around(shares, find_figures(shares)[1]) == "自美进口贸易的27%"
+    listed = "每年提供15个公务员岗位、60个事业单位岗位"  # a noun after the figure is no predicate
+    assert item_around(listed, find_figures(listed)[1]) == "60个事业单位岗位"
     alone = "全市94%的贫困人口越过了温饱线"  # one figure: its predicate is its own
     assert item_around(alone, find_figures(alone)[0]) == alone
+
+
+def test_a_clause_of_a_verb_and_its_figure_speaks_of_the_subject_before_it():
+    """"增建复线铺轨469公里，投产551公里": 投产551公里 is 增建复线's, wholly, as 铺轨469公里 is; so
+    "增建复线投产里程" is 551公里, not the 469公里 whose own words hold 增建复线."""
+    sentence = "增建复线铺轨469公里，投产551公里；"
+    spans = clauses(sentence)
+    laid, opened = find_figures(sentence)
+    assert elided_subject(sentence, opened, spans) == "增建复线"
+    assert elided_weight(sentence, opened, spans) == 1.0
+    assert elided_subject(sentence, laid, spans) == ""
+    richer = "富润集团实现销售收入6.1亿元，实现利税3200万元"  # a clause with a noun of its own
+    assert elided_weight(richer, find_figures(richer)[1], clauses(richer)) == 0.85

@@ -41,6 +41,7 @@ from .flanks import (
     rate_for_an_amount,
     read_flanks,
     restates_question,
+    the_other_end,
     total_for_a_per_unit,
     years_printed,
 )
@@ -257,6 +258,7 @@ class Extractor:
                 or names_another_quantity(question, sentence, figure, figures)
                 or a_change_for_a_level(question, sentence, figure)
                 or a_sum_for_a_part(question, sentence, figure, figures)
+                or the_other_end(question, sentence, figure, figures)
                 or outside_the_subset(question, sentence, figure)
                 or names_a_sibling(question, sentence, figure))
 
@@ -544,9 +546,14 @@ def changed_before(sentence: str, figure: Figure, spans: list[tuple[int, int]]) 
     """A change printed bare ("比上年增11%") is the change of what the clause just before it names:
     "实现销售收入6.1亿元，比上年增94%，实现利税3200万元，比上年增11%". That clause is its own."""
     index = next((i for i, (s, e) in enumerate(spans) if s <= figure.start < e), 0)
-    if index == 0 or not _BARE_CHANGE.fullmatch(sentence[spans[index][0]: figure.start]):
+    # "增14.6%到32.3%": the top of a range is as bare as its bottom
+    before = _RANGE_START.sub("", sentence[spans[index][0]: figure.start]) if index else ""
+    if index == 0 or not _BARE_CHANGE.fullmatch(before):
         return ""
     return sentence[slice(*spans[index - 1])]
+
+
+_RANGE_START = re.compile(r"[近约]?\d[\d.]*[^\d，,；;。]{0,3}?(?:到|至|—|－|-|～)$")
 
 
 def referred_back(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -> str:

@@ -557,6 +557,24 @@ _COORDINATED_LABEL = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:和|与|及|以及)
                                 r"(?:共计|合计|总计|总共|共|累计)?(?:为|达到?|是|有)?[近约超逾]?$")
 
 
+_ASKS_TOP = re.compile(r"最高|最多|最大|最快|上限")
+_ASKS_BOTTOM = re.compile(r"最低|最少|最小|最慢|下限")
+_RANGE_TO = re.compile(r"^(?:到|至|—|－|-|～|~)$")
+
+
+def the_other_end(question: Question, sentence: str, figure: Figure, figures: list[Figure]) -> bool:
+    """"增长最高达到多少" is the top of "增14.6%到32.3%", not its bottom (and "最低" the bottom): the
+    end of a printed range the question does not ask for is no answer."""
+    top, bottom = bool(_ASKS_TOP.search(question.text)), bool(_ASKS_BOTTOM.search(question.text))
+    if top == bottom:
+        return False
+    after = next((f for f in figures if f.start >= figure.end), None)
+    before = next((f for f in reversed(figures) if f.end <= figure.start), None)
+    starts = after is not None and after.kind == figure.kind and bool(_RANGE_TO.match(sentence[figure.end: after.start]))
+    ends = before is not None and before.kind == figure.kind and bool(_RANGE_TO.match(sentence[before.end: figure.start]))
+    return starts if top else ends
+
+
 def a_sum_for_a_part(question: Question, sentence: str, figure: Figure, figures: list[Figure]) -> bool:
     """"进口环节税有多少" is not answered by "征收关税和进口环节税940亿元": the figure is labelled with
     two coordinated things and the question names one of them alone, so it is their sum, not the

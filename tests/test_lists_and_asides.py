@@ -24,6 +24,7 @@ from assistant.flanks import (
     outside_the_subset,
     periods,
     printed_as_change,
+    the_other_end,
 )
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses, share_heads
@@ -342,3 +343,19 @@ def test_a_clause_of_a_verb_and_its_figure_speaks_of_the_subject_before_it():
     assert elided_subject(sentence, laid, spans) == ""
     richer = "富润集团实现销售收入6.1亿元，实现利税3200万元"  # a clause with a noun of its own
     assert elided_weight(richer, find_figures(richer)[1], clauses(richer)) == 0.85
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("1997年化学纤维、人造板等产品生产增长最高达到多少？", "32.3%"),
+    ("1997年化学纤维、人造板等产品生产增长最低是多少？", "14.6%"),
+])
+def test_the_top_or_bottom_asked_of_a_printed_range_is_that_end(question, figure):
+    """"增14.6%到32.3%": 最高 asks the top of the range, 最低 its bottom; both ends are the change of
+    what the clause before them names, as a bare change is."""
+    sentence = "全国一次性能源生产总量比上年增长2%，化学纤维、人造板、10种有色金属等生产增长较快，增14.6%到32.3%。"
+    figures = find_figures(sentence)
+    q = analyse(question, Tokenizer(), Places.load())
+    kept = [f.text for f in figures if f.kind == "percent" and not the_other_end(q, sentence, f, figures)]
+    assert figure in kept and len(kept) == 2  # the 2% of another clause, and the end asked
+    top = next(f for f in figures if f.text == "32.3%")
+    assert "化学纤维" in changed_before(sentence, top, clauses(sentence))

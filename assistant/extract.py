@@ -571,7 +571,7 @@ def referred_back(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -
     return next((sentence[s:e] for s, e in reversed(spans[:whole]) if any(s <= f.start < e for f in figures)), "")
 
 
-_POINTS_BACK = re.compile(r"(?:这一|这个|此)[\u4e00-\u9fff]{1,3}")
+_POINTS_BACK = re.compile(r"(?:这一|这个|此|同样|同一)[\u4e00-\u9fff]{1,3}")
 
 
 def elided_subject(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -> str:

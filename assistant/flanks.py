@@ -178,8 +178,12 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
             # year or the end of the last
             return not {str(issue_year), str(issue_year - 1)} & set(asked)
         return governing[-1] not in asked
-    if set(years_printed(sentence, issue_year)) & set(asked):
+    # the asked year printed in the sentence may be this figure's, unless only in a contrast after it
+    # ("只有22.17%的消费者…，而在1996年，…多达43.2%": 1996 is 43.2%'s, and 22.17% another year's)
+    if set(years_printed(sentence[: figure.end] + _ASIDE.sub("", sentence[figure.end:]), issue_year)) & set(asked):
         return False
+    if set(years_printed(sentence, issue_year)) & set(asked):
+        return True
     # "1997年，全市完成…；财政收入15.2亿元": a sentence that opens with its time dates every part;
     # `lead` is the paragraph before the sentence, whose last full sentence may open with that time
     opening = re.split(r"[。！？]", lead)[-1] + sentence

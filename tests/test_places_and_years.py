@@ -120,6 +120,14 @@ def test_two_years_contrasted_in_one_sentence_keep_their_own_figures():
     old, new = [f for f in find_figures(sentence) if f.kind == "percent"]
     assert another_year(question, sentence, old, 1998)  # 去年 in a 1998 issue is 1997
     assert not another_year(question, sentence, new, 1998)
+    # a year named only in a contrast after a figure is the contrast's, and the figure another year's
+    then = analyse("受到欺诈后采取“忍了”态度的消费者1996年占多少？", Tokenizer(), Places.load())
+    survey = "在受到欺诈后，只有22.17%的消费者采取“忍了”的态度，而在1996年，采取同样态度的多达43.2%。"
+    now, before = [f for f in find_figures(survey) if f.kind == "percent"]
+    assert another_year(then, survey, now, 1998)
+    assert not another_year(then, survey, before, 1998)
+    # and 同样态度 points back at the clause that named the attitude
+    assert "忍了" in referred_back(survey, before, clauses(survey))
 
 
 def test_a_clause_that_points_back_speaks_of_what_the_clause_before_named(assistant):

@@ -567,7 +567,7 @@ def referred_back(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -
         whole = next((i for i in range(index, 0, -1) if sentence.startswith("其中", spans[i][0])), 0)
     if whole == 0:
         return ""
-    figures = find_figures(sentence)
+    figures = [f for f in find_figures(sentence) if f.kind != "date"]  # "而在1996年" names a time, not a thing
     return next((sentence[s:e] for s, e in reversed(spans[:whole]) if any(s <= f.start < e for f in figures)), "")
 
 

@@ -151,6 +151,10 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         ask = "占多少" if _SHARE.search(previous.text) else "的比例是多少" if _RATIO.search(previous.text) \
             else "是多少" if previous.wants_figure else ""
         return f"{time}{core.removesuffix('的') if ask.startswith('的') else core}{ask}？"
+    if _LEAD.match(text.strip()) and current.places and previous.places and set(current.places) != set(previous.places) \
+            and all(len(w) == 1 or w in previous.text for w in own_focus):
+        # "那咱们中国挣了多少？" after "1997年美国的旅游收入是多少？": another place, nothing new of its own
+        return _swap_places(previous, current.places, places)
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
         return _TAIL.sub("", previous.text) + text.strip()

@@ -147,6 +147,8 @@ def test_place_hierarchy():
         # the old thing's. A noun before the question word goes with its own verb: not swapped
         ("1997年我国海上油田一共采了多少万吨原油？", "那天然气呢？", "1997年我国海上油田一共采了多少天然气？"),
         ("1998年全年计划核销银行呆坏账多少？", "住房贷款规模呢？", "1998年全年住房贷款规模是多少？"),
+        # 那 and another place, with nothing new of its own ("挣" is how one asks of 收入): the same question
+        ("1997年美国的旅游收入是多少？", "那咱们中国挣了多少？", "1997年中国的旅游收入是多少？"),
         # 这些 points back at the subject and time just asked about
         ("1997年贵州全省有多少个单位派干部包村扶贫？", "那这些单位一共派下去多少名干部？",
          "1997年贵州这些单位一共派下去多少名干部？"),

@@ -74,6 +74,9 @@ _ATTRIBUTION = re.compile(r"(?:根据|按照|依照|据|照|按)[^，,。？?]{1
                           r"|^[^，,。？?\d]{2,12}?(?:说|称|表示|预计|估计|预测|公布|透露)(?=(?:19|20)\d{2}年|今年|去年|全国|我国)")
 _COMPARED_BASE = re.compile(r"同比|环比|[比较](?:上|前|去)[一1]?个?年度?(?:同期)?")
 _PERSONAL = re.compile(r"咱们|我们|你们|他们|她们|咱")
+# "精简以后还剩多少人": the level a change ended at, which print gives as "减少到471人"; the words
+# that say "after" are read by the rules of change (a range's end), not looked for in print
+_AFTER_A_CHANGE = re.compile(r"(?<=[\u4e00-\u9fff])(?:以后|之后)(?=还|剩|有|是|[，,])|还剩下?|剩下")
 _COMPARED_YEAR = re.compile(r"[跟和与同](?:19|20)\d{2}年(?:相)?比")
 # 额 is an amount of money (筹资额, 销售额, 成交额); 份额, a share, is read as a percent before this
 _MONEY_WORDS = re.compile(r"资金|金额|投资|投入|收入|增收|捐款|捐赠|分红|补贴|产值|总值|信贷|贷款|经费|钱|(?<!名)额")
@@ -274,7 +277,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     asked_about = _QUESTION_WORDS.sub("，", asked_about)
     # "比上年增长" asks a change, which news prints as "增18.1%": the base compared with is read by the
     # rules of change and time, and only the verb is a word to find; "咱们国家" names nothing printed
-    asked_about = _COMPARED_BASE.sub("，", _PERSONAL.sub("", asked_about))
+    asked_about = _AFTER_A_CHANGE.sub("，", _COMPARED_BASE.sub("，", _PERSONAL.sub("", asked_about)))
     named_at = places.spans(asked_about)
     at = 0
     for w in tokenizer.terms(asked_about):

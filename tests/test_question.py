@@ -97,6 +97,12 @@ def test_a_change_against_last_year_is_asked_by_its_verb(understand):
     assert understand("咱们国家的重工业比前一年增长了百分之几？").focus == ["国家", "重工业", "增长"]
 
 
+def test_what_is_left_after_a_change_is_asked_by_what_changed(understand):
+    # "由1080人减少到471人": the end of the change answers "精简以后还剩多少人", whose 以后 and 剩 print never says
+    assert understand("和县农电工精简以后还剩多少人？").focus == ["和县", "农电工", "精简"]
+    assert understand("精简之后剩下多少人？").focus == ["精简"]
+
+
 def test_chinese_numerals_in_questions_read_as_digits(understand):
     assert understand("湖南援藏三年签约资金多少？").text.startswith("湖南援藏3年")
 

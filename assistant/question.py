@@ -207,8 +207,19 @@ class Synonyms:
         return cls(groups)
 
     def of(self, word: str) -> tuple[str, ...]:
-        """The other words that may stand for `word` in print."""
-        return tuple(w for w in self.groups.get(word, ()) if w != word)
+        """The other words that may stand for `word` in print; "人均" is "平均每人" spelt out."""
+        spelt = (f"平均每{word[0]}", f"平均每个{word[0]}", f"每{word[0]}平均") if _PER_EACH_SHORT.fullmatch(word) else ()
+        return tuple(w for w in (*self.groups.get(word, ()), *spelt) if w != word)
+
+
+# "平均每人" / "每个人平均" is printed "人均", "平均每年" "年均", "平均每天" "日均": the question is read
+# with the short form, which the page prints far more often (Synonyms.of spells it out again)
+_PER_EACH = re.compile(r"平均每个?([人户亩年月天])|每个?([人户亩])平均")
+_PER_EACH_SHORT = re.compile(r"[人户亩年月日]均")
+
+
+def per_each_short(text: str) -> str:
+    return _PER_EACH.sub(lambda m: ("日" if (m.group(1) or m.group(2)) == "天" else m.group(1) or m.group(2)) + "均", text)
 
 
 @dataclass
@@ -277,7 +288,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     asked_about = _QUESTION_WORDS.sub("，", asked_about)
     # "比上年增长" asks a change, which news prints as "增18.1%": the base compared with is read by the
     # rules of change and time, and only the verb is a word to find; "咱们国家" names nothing printed
-    asked_about = _AFTER_A_CHANGE.sub("，", _COMPARED_BASE.sub("，", _PERSONAL.sub("", asked_about)))
+    asked_about = per_each_short(_AFTER_A_CHANGE.sub("，", _COMPARED_BASE.sub("，", _PERSONAL.sub("", asked_about))))
     named_at = places.spans(asked_about)
     at = 0
     for w in tokenizer.terms(asked_about):

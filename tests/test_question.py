@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.chat import QuestionError, check_question, in_context, resolve_followup
-from assistant.question import Places, analyse
+from assistant.question import Places, Synonyms, analyse
 from assistant.text import Tokenizer
 
 
@@ -223,3 +223,12 @@ def test_who_says_so_is_not_what_is_asked_about(understand):
     assert understand("农业部说1997年全国乡镇企业一共亏了多少钱？").focus == ["全国", "乡镇企业", "亏了"]
     assert understand("统计局预计今年全国完成商品房投资多少？").focus == ["全国", "完成", "商品房", "投资"]
     assert "预计" in understand("1997年全国房地产新开工面积预计多少？").focus  # an estimate asked, not a source
+
+
+def test_an_amount_for_each_is_read_as_print_abbreviates_it(understand):
+    # "平均每人" / "每人平均" is printed "人均", "平均每年" "年均": the short form is the word to find,
+    # and the spelt-out form still stands for it where a page prints that
+    assert "人均" in understand("河南桐柏县1997年农民平均每人纯收入有多少？").focus
+    assert "人均" in understand("1998年初杭州市区每人平均住房多大？").focus
+    assert "年均" in understand("“八五”期间乡镇企业平均每年增长速度是多少？").focus
+    assert "平均每人" in Synonyms.load().of("人均")

@@ -219,7 +219,8 @@ _PER_EACH_SHORT = re.compile(r"[人户亩年月日]均")
 
 
 def per_each_short(text: str) -> str:
-    return _PER_EACH.sub(lambda m: ("日" if (m.group(1) or m.group(2)) == "天" else m.group(1) or m.group(2)) + "均", text)
+    # a break after the short form: "人均摊到" would be cut 人 / 均摊 / 到
+    return _PER_EACH.sub(lambda m: ("日" if (m.group(1) or m.group(2)) == "天" else m.group(1) or m.group(2)) + "均，", text)
 
 
 @dataclass

@@ -101,6 +101,8 @@ def test_prefectures_and_counties_are_places_within_their_province(places):
     # a county's short name is often an everyday word or shared (象山县 in 浙江, 象山区 in 广西)
     assert places.find("小康县") == [] and places.find("象山的特色经济") == []
     assert short_name("恩施土家族苗族自治州") == "恩施" and short_name("新疆维吾尔自治区") == "新疆"
+    # a trade partner by the name print uses: "韩国，240.5亿美元；…印尼，45.1亿美元" lists two countries
+    assert places.find("印尼，45.1亿美元") == ["印度尼西亚"]
 
 
 def test_a_county_asked_by_its_full_name_is_found_by_its_short_one(assistant):

@@ -156,8 +156,8 @@ class Extractor:
             for scope, credit in scopes:
                 if term in _COORDINATED:
                     scope = scope.replace(_COORDINATED[term], "□")
-                if term in scope:
-                    best = max(best, credit)
+                if term in scope or "、" in scope and _enumerated(term, scope):
+                    best = max(best, credit)  # "探亲访友" is printed "探亲、访友" as often as whole
                 elif any(alt in scope if len(alt) > 1 else _before_figure(alt, scope) for alt in alternatives):
                     best = max(best, 0.9 * credit)  # 拉来 for 引进; 增 for 增长 only as in "增18.1%"
                 elif len(term) >= 3 and term[-1] in _AMOUNT_SUFFIX and credit >= 0.7 and any(w == term[:-1] for w, _, _ in segmented(scope)):
@@ -464,6 +464,12 @@ def _asked_printed(asked: list[Figure], figure: Figure, item: str, figures: list
         return 0.0
     beside = [f for f in figures if f is not figure and f.text in item]
     return sum(any(f.value == a.value for f in beside) for a in named) / len(named)
+
+
+def _enumerated(term: str, scope: str) -> bool:
+    """The term printed as two things listed with 、 between them: "探亲、访友" for 探亲访友. Each is a
+    word of two characters at least: the 港、澳 inside "香港、澳门" lists no 港澳."""
+    return any(f"{term[:k]}、{term[k:]}" in scope for k in range(2, len(term) - 1))
 
 
 def _pieces_printed(term: str, scope: str) -> float:

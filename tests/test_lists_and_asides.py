@@ -359,3 +359,11 @@ def test_the_top_or_bottom_asked_of_a_printed_range_is_that_end(question, figure
     assert figure in kept and len(kept) == 2  # the 2% of another clause, and the end asked
     top = next(f for f in figures if f.text == "32.3%")
     assert "化学纤维" in changed_before(sentence, top, clauses(sentence))
+
+
+def test_a_word_asked_whole_is_found_printed_as_two_listed_things():
+    """"探亲访友" asked is "探亲、访友" printed; but 港澳 is not "香港、澳门", across which 港、澳 runs."""
+    from assistant.extract import _enumerated
+
+    assert _enumerated("探亲访友", "批准出国探亲、访友35.6万人次")
+    assert not _enumerated("港澳", "批准去香港、澳门82.1万人次")

@@ -19,6 +19,7 @@ import numpy as np
 from .figures import UNIT_KINDS, counted_unit, find_figures, find_ordinals
 from .flanks import (
     ASKS_DIFFERENCE,
+    SPAN_TO,
     FlankEvidence,
     a_change_for_a_level,
     a_mark_passed,
@@ -559,7 +560,7 @@ def changed_before(sentence: str, figure: Figure, spans: list[tuple[int, int]]) 
     return sentence[slice(*spans[index - 1])]
 
 
-_RANGE_START = re.compile(r"[近约]?\d[\d.]*[^\d，,；;。]{0,3}?(?:到|至|—|－|-|～)$")
+_RANGE_START = re.compile(rf"[近约]?\d[\d.]*[^\d，,；;。]{{0,3}}?{SPAN_TO}$")
 
 
 def referred_back(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -> str:

@@ -8,7 +8,7 @@ import re
 
 import jieba.posseg
 
-from .question import COMMON_WORD, WHICH_SEVERAL, Places, Question
+from .question import COMMON_WORD, TITLE_WORD, WHICH_SEVERAL, Places, Question
 from .text import Tokenizer
 
 _ORGANISATION_SUFFIX = r"有限公司|公司|基金会|医院|大学|学院|中学|小学|商会|集团|研究院|中心|联盟|协会|局|厅|委员会|合作社|工作组|工作队|厂"
@@ -28,9 +28,8 @@ _ROLE_NAME = re.compile(
     r"([\u4e00-\u9fff]{2,4}?)(?=的|说|坦言|回忆|表示|介绍|这样|[，,。、“\s]|$)"
 )
 _PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
-_TITLE_WORD = r"(?:长|书记|主任|经理|总裁|主席|委员|部长|理事|总监|院士|教授)"
-_TITLE = re.compile(rf"{_TITLE_WORD}$")
-_ASKS_TITLED = re.compile(rf"{_TITLE_WORD}(?:的?是谁|[？?]?$)")  # "副市长是谁", "行长的是谁", "总经理？"
+_TITLE = re.compile(rf"{TITLE_WORD}$")
+_ASKS_TITLED = re.compile(rf"{TITLE_WORD}(?:的?是谁|[？?]?$)")  # "副市长是谁", "行长的是谁", "总经理？"
 
 
 def titled_name(sentence: str, asked_text: str, places: Places) -> str:

@@ -324,7 +324,9 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
                     headline=headline)
 
 
-_ENDS_ON_A_TITLE = re.compile(r"(?:长|书记|主任|经理|总裁|主席|总监)[？?]?$")
+# the last word of a title ("副市长", "总经理", "党委书记"): names.py reads a titled person by it
+TITLE_WORD = r"(?:长|书记|主任|经理|总裁|主席|委员|部长|理事|总监|院士|教授)"
+_ENDS_ON_A_TITLE = re.compile(rf"{TITLE_WORD}[？?]?$")
 _ANY_QUESTION_WORD = re.compile(r"多少|几|什么|哪|谁|何|怎|吗|是否|呢|多[大长高远重久快宽深]|如何|啥|有没有|是不是")
 
 

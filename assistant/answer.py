@@ -21,6 +21,7 @@ from .sources import citation_label
 
 ACCEPT = 0.55  # share of the question's focus that must surround an answer
 RELATED = 0.3  # below this a paragraph is not even worth showing as related
+SAYING_POOL = 5  # the best candidates read for a quoted saying
 TIE = 0.08  # candidates this close to the best are alternative answers
 # the end of a change the question started ("从44个压到了几个") needs only a quarter of its words:
 # the start figure the page prints with it is evidence no other figure has
@@ -75,6 +76,10 @@ class ExtractiveAnswerer:
             composite = compose(question, hits, self.extractor)
             if composite is not None:
                 return self._computed(question, composite, asked)
+        if names.asks_a_saying(question):
+            saying = self._saying(question, hits)
+            if saying is not None:
+                return self._single(question, saying, asked)
         if question.headline and question.asks == "fact":
             labelled = self._labelled_figure(question, hits)
             if labelled is not None:
@@ -115,6 +120,15 @@ class ExtractiveAnswerer:
             if not accepted:
                 return [stands]  # and states, where it is sure, what they refuse (reader/judge.py)
         return accepted
+
+    def _saying(self, question: Question, hits: list[Hit]) -> Candidate | None:
+        """"题词的内容": the sentence that prints the saying in quotes after the noun asked. The
+        sentence that only reports it was said ("为会议题了词") covers the question better and
+        answers nothing, so the first few near the question are read for the quote itself."""
+        for c in self.extractor.candidates(question, hits)[:SAYING_POOL]:
+            if c.coverage >= ACCEPT and names.quoted_saying(question, c.sentence):
+                return c
+        return None
 
     def _labelled_figure(self, question: Question, hits: list[Hit]) -> Candidate | None:
         """"1997年贵州12个国家级贫困县人均占有粮食？" asks as a headline does, with no question word:

@@ -145,6 +145,12 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         return _TAIL.sub("", previous.text) + core + "是多少？"  # 同比增长呢？ said of the same figure
     if ends_with_ne and not current.places:
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
+    if ends_with_ne and set(current.places) <= set(previous.places):
+        # "那从美国进口的呢？" after "…对美国出口中有多大比例是经香港实现的？": the same place, another
+        # thing done with it; the rest of the question (经香港实现) still holds
+        swapped = _swap_aligned(previous, core)
+        if swapped:
+            return swapped
     if ends_with_ne:  # 那安徽的就业人数呢？ 从美国进口呢？ (of the same time as before)
         time = "" if _TIME_IN.search(core) else "".join(_times_asked(previous.text))
         # a share asked before is asked again ("…有多大比例经香港？" then "那从美国进口的呢？"): not an amount

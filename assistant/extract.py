@@ -25,6 +25,8 @@ from .flanks import (
     a_mark_passed,
     a_sum_for_a_part,
     after_last_verb,
+    an_included_part,
+    an_increment_for_a_stock,
     another_period,
     another_year,
     aside_host,
@@ -244,7 +246,7 @@ class Extractor:
         a total for an amount per person or unit (人均), one year's level for a span of years, a figure
         counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
         kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
-        time or subject for a question that asks no change. `figures`: the sentence's."""
+        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end. `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
             return True
@@ -261,6 +263,8 @@ class Extractor:
                 or a_sum_for_a_part(question, sentence, figure, figures)
                 or the_other_end(question, sentence, figure, figures)
                 or outside_the_subset(question, sentence, figure)
+                or an_included_part(question, sentence, figure)
+                or an_increment_for_a_stock(question, sentence, figure)
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod

@@ -415,6 +415,22 @@ def over_several_years(question: Question, sentence: str, figure: Figure, lead: 
 
 _TOTAL = re.compile(r"(?<![公一])共(?![同产享性识])|累计")
 
+# "到1997年底…累计有几个": what stands at a date, not what was added in the year before it
+_AS_OF_A_DATE = re.compile(r"(?:到|截至|截止到?)[^，,。？?]{0,10}[底末]|累计")
+_ADDED = re.compile(r"又有|又新增|新增|新添|净增")
+
+
+def an_increment_for_a_stock(question: Question, sentence: str, figure: Figure) -> bool:
+    """"到1997年底，实现“两基”的县累计有几个" is not answered by "1997年，全国又有400个县…达到…":
+    what a year added (又有, 新增) is no count of all that stand at its end (1882个), unless the
+    question asks what was added."""
+    clause = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
+    if _ADDED.search(question.text):  # and the other way round: "又有多少" is not answered by "累计达到"
+        return bool(_CUMULATIVE.search(clause))
+    if not _AS_OF_A_DATE.search(question.text) or "新" in question.text:
+        return False
+    return bool(_ADDED.search(clause))
+
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?\s*[至到—－~～\-]+\s*(?:19|20)\d{2}年")
 
@@ -441,6 +457,21 @@ _LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8})等")
 
 # "特困户中，年纯收入超过一万元的有多少户": among a whole, the part that a clause ending in 的 picks out
 _SUBSET = re.compile(r"(?<![其集空])中[，,]?(?![国央心小外部])(?P<part>[^，,。？?]{2,20}?)的(?:那批|那些|那个|那家)?")
+
+
+_INCLUDED = re.compile(r"[（(](?:含|包括|其中)([^（()）]{2,40})[)）]")
+
+
+def an_included_part(question: Question, sentence: str, figure: Figure) -> bool:
+    """"累计达到1882个（含其他县级行政区划单位79个）": the figure in brackets opened by 含, 包括 or
+    其中 counts a part of the figure before it. It answers only a question that names that part,
+    most of its own words; a question after the whole is not answered by the part."""
+    for m in _INCLUDED.finditer(sentence):
+        if not m.start(1) <= figure.start < m.end(1):
+            continue
+        words = [w for w in jieba.lcut(m.group(1)) if len(w) >= 2 and not re.search(r"\d", w)]
+        return bool(words) and 2 * sum(w in question.text for w in words) <= len(words)
+    return False
 
 
 def outside_the_subset(question: Question, sentence: str, figure: Figure) -> bool:

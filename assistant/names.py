@@ -29,6 +29,10 @@ _ROLE_NAME = re.compile(
 )
 _PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
 _TITLE = re.compile(rf"{TITLE_WORD}$")
+# "题词的内容", "口号是什么": a question after what a saying says, not who said it or what it is called
+_ASKS_CONTENT = re.compile(r"内容|是什么|是啥|写的是?什么|写了什么|说的是?什么|说了什么|怎么说|怎么写")
+# the saying printed whole in quotes right after the noun that names it ("题词是：“振兴百年产业…”")
+_SAYING = re.compile(r"([\u4e00-\u9fff](?![是为])[\u4e00-\u9fff])(?:是|为)?[：:]?“([^”]{4,80})”")
 _ASKS_TITLED = re.compile(rf"{TITLE_WORD}(?:的?是谁|[？?]?$)")  # "副市长是谁", "行长的是谁", "总经理？"
 
 
@@ -90,6 +94,9 @@ def asks_a_titled_person(question: Question) -> bool:
 def entity(question: Question, sentence: str, places: Places, tokenizer: Tokenizer) -> str:
     """The name a who/where/which/what-is-it-called question asks for, when the sentence makes it plain."""
     asked_text = question.text
+    said = quoted_saying(question, sentence)
+    if said:
+        return said
     head = asked_noun(asked_text)
     if question.asks in ("person", "fact") and len(head) >= 2 and not head.endswith("人"):
         # "一份什么规划", "哪个行业", "那个庄园叫什么名字": the printed name of a thing of that kind
@@ -132,6 +139,23 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
         for m in re.finditer(r"“([^”]{2,30})”", sentence):
             if m.group(1) not in asked_text:
                 return f"“{m.group(1)}”"
+    return ""
+
+
+def asks_a_saying(question: Question) -> bool:
+    return question.asks == "fact" and bool(_ASKS_CONTENT.search(question.text))
+
+
+def quoted_saying(question: Question, sentence: str) -> str:
+    """"李鹏总理题词的内容？" → “振兴百年产业，争创世界造船大国”: the quote printed after the noun
+    the question names (题词, 口号, 主题), linked by 是, 为 or a colon. The noun may be split in
+    the asking ("题的词"), so its characters need only stand in order, at most two apart."""
+    if not asks_a_saying(question):
+        return ""
+    for m in _SAYING.finditer(sentence):
+        noun, said = m.group(1), m.group(2)
+        if said not in question.text and re.search(f"{re.escape(noun[0])}.{{0,2}}{re.escape(noun[1])}", question.text):
+            return f"“{said}”"
     return ""
 
 

@@ -18,6 +18,8 @@ from assistant.extract import changed_before, clause_around, elided_subject, eli
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import (
     a_sum_for_a_part,
+    an_included_part,
+    an_increment_for_a_stock,
     aside_host,
     counts_an_action,
     names_a_sibling,
@@ -250,6 +252,36 @@ def test_a_part_asked_is_not_answered_by_its_whole(question, sentence, figure, v
     q = analyse(question, Tokenizer(), Places.load())
     [f] = [f for f in find_figures(sentence) if f.text == figure]
     assert outside_the_subset(q, sentence, f) is verdict
+
+
+_TWO_BASICS = ("1997年，全国又有400个县（市、区）（含其他县级行政区划单位36个）达到“两基”的要求。"
+               "到1997年底，全国实现“两基”的县（市、区）累计达到1882个（含其他县级行政区划单位79个）")
+
+
+@pytest.mark.parametrize("question, figure, verdict", [
+    ("1997年全国又有多少个县（市、区）实现了两基？", "36个", True),  # a part, in brackets opened by 含
+    ("1997年全国又有多少个县（市、区）实现了两基？", "400个", False),
+    # the question names the part: most of its own words
+    ("1997年新实现两基的县中，其他县级行政区划单位有多少个？", "36个", False),
+])
+def test_a_part_in_brackets_answers_only_for_itself(question, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(_TWO_BASICS) if f.text == figure]
+    assert an_included_part(q, _TWO_BASICS, f) is verdict
+
+
+@pytest.mark.parametrize("question, figure, verdict", [
+    # what stands at a date is not what the year added, and the other way round
+    ("到1997年底，全国实现两基的县累计有多少个？", "400个", True),
+    ("到1997年底，全国实现两基的县累计有多少个？", "1882个", False),
+    ("1997年全国又有多少个县实现了两基？", "1882个", True),
+    ("1997年全国又有多少个县实现了两基？", "400个", False),
+    ("1997年全国有多少个县实现了两基？", "400个", False),  # neither asked: no rule
+])
+def test_what_a_year_added_is_not_what_stands_at_its_end(question, figure, verdict):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(_TWO_BASICS) if f.text == figure]
+    assert an_increment_for_a_stock(q, _TWO_BASICS, f) is verdict
 
 
 def test_a_bare_change_is_of_what_the_clause_before_it_names():

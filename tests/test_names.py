@@ -65,3 +65,24 @@ def test_a_thing_of_the_kind_asked_is_named_by_its_printed_name(tokenizer):
 def test_the_name_asked_is_read_off_the_sentence(tokenizer, question, sentence, name):
     places = Places.load()
     assert entity(analyse(question, tokenizer, places), sentence, places, tokenizer) == name
+
+
+@pytest.mark.parametrize("question", [
+    "1998年度船舶工业工作会议上李鹏总理题词的内容？",
+    "李鹏总理为船舶工业工作会议题的词是什么？",  # the noun split in the asking
+    "李鹏总理给题的词是啥？",
+])
+def test_a_saying_asked_for_is_the_quote_printed_after_its_noun(tokenizer, question):
+    places = Places.load()
+    sentence = "李鹏总理的题词是：“振兴百年产业，争创世界造船大国”。"
+    assert entity(analyse(question, tokenizer, places), sentence, places, tokenizer) == "“振兴百年产业，争创世界造船大国”"
+    # a sentence that only reports the saying was given holds no saying to state
+    assert entity(analyse(question, tokenizer, places), "国务院总理李鹏为会议题了词，吴邦国副总理发来贺信。",
+                  places, tokenizer) == ""
+
+
+def test_a_quote_after_another_noun_is_not_the_saying_asked():
+    tokenizer = Tokenizer()
+    places = Places.load()
+    question = analyse("李鹏总理题词的内容是什么？", tokenizer, places)
+    assert entity(question, "桐柏的自然条件是“七山一水二分田”", places, tokenizer) == ""

@@ -133,14 +133,15 @@ def test_place_hierarchy():
         ("1980年初级产品在我国出口额中的比重是多少？", "1997年呢？", "1997年初级产品在我国出口额中的比重是多少？"),
         ("桐柏县目前已种植两松多少亩？", "到2000年呢？", "桐柏县到2000年已种植两松多少亩？"),
         ("桐柏县种植两松多少亩？", "去年呢？", "去年桐柏县种植两松多少亩？"),
-        # another place and thing, asked of the same time
-        ("1997年我国对美国出口多少？", "从美国进口呢？", "1997年从美国进口是多少？"),
+        # the same place, another thing done with it: the rest of the question still holds
+        ("1997年我国对美国出口多少？", "从美国进口呢？", "1997年我国从美国进口多少？"),
         # the new words take the place of the old ones they line up with
         ("有多少企业承诺的服务标准等于规定标准？", "低于规定标准的呢？", "有多少企业承诺的服务标准低于规定标准？"),
         ("经过6年努力，晋城市有百分之几的贫困村越过了温饱线？", "贫困人口呢？",
          "经过6年努力，晋城市有百分之几的贫困人口越过了温饱线？"),
-        # a share asked again, not an amount
-        ("1997年我国对美国出口中有多大比例是经香港实现的？", "那从美国进口的呢？", "1997年从美国进口的比例是多少？"),
+        # a share asked again, of the same route (经香港实现)
+        ("1997年我国对美国出口中有多大比例是经香港实现的？", "那从美国进口的呢？",
+         "1997年我国从美国进口中有多大比例是经香港实现的？"),
         # another thing of the same subject and time, asked the same way (占多少 stays a share)
         ("1997年淮阴市国内生产总值是多少？", "财政收入呢？", "1997年淮阴市财政收入是多少？"),
         ("文化娱乐场所开展经营承诺活动的企业占多少？", "邮电通讯行业呢？", "邮电通讯行业占多少？"),

@@ -322,8 +322,9 @@ class Extractor:
 
     def flanks(self, question: Question, sentence: str, figure: Figure, figures: list[Figure],
                topic: str = "") -> FlankEvidence:
+        # the predicate coordinated shares share is beside none of them more than the others
         return read_flanks(question, sentence, figure, figures, lambda words, text: self.coverage(words, [(text, 1.0)])[0],
-                           self.synonyms.of, topic)
+                           self.synonyms.of, topic, right_end=shared_predicate_start(sentence, figure))
 
     @staticmethod
     def flank_score(e: FlankEvidence) -> float:
@@ -522,16 +523,31 @@ def item_around(sentence: str, figure: Figure) -> str:
     # "全市96%的贫困村和94%的贫困人口越过了温饱线", "对美出口的43%和自美进口的27%是通过香港实现的":
     # coordinated shares of a noun (its 的 before or after them) share the predicate printed after the
     # last one; it is no more the last item's than the first's
-    if left > 0 and sentence[left - 1] in "和及与、" and "的" in (sentence[figure.start - 1: figure.start], sentence[figure.end: figure.end + 1]) \
-            and find_figures(sentence[_item_start(sentence, left - 1): left - 1]):
-        own = figure.end + (1 + _noun_length(sentence[figure.end + 1: right]) if sentence.startswith("的", figure.end) else 0)
-        if own < right and _tagged(sentence[own: right])[0].flag[:1] in ("v", "p", "d"):
-            right = own
+    shared = shared_predicate_start(sentence, figure, left, right)
+    if shared is not None:
+        right = shared
     # "增长56%（考虑经济衰退的影响，则为46%）": an aside with a figure of its own is that figure's
     opened = sentence.find("（", figure.end, right)
     if opened >= 0 and re.search(r"\d", sentence[opened: sentence.find("）", opened) % (len(sentence) + 1)]):
         right = opened
     return sentence[left:right]
+
+
+def shared_predicate_start(sentence: str, figure: Figure, left: int | None = None, right: int | None = None) -> int | None:
+    """Where the predicate that coordinated shares of a noun share starts, when the figure is the
+    last of them ("对美出口贸易的43%和自美进口贸易的27%|是通过香港实现的"); None otherwise. `left`
+    and `right`: the figure's item, by default as far as the item rules read it."""
+    if left is None:
+        left = _item_start(sentence, figure.start)
+    if right is None:
+        after = next(_ITEM_SPLIT.finditer(sentence, figure.end), None)
+        right = after.start() if after else len(sentence)
+    if left > 0 and sentence[left - 1] in "和及与、" and "的" in (sentence[figure.start - 1: figure.start], sentence[figure.end: figure.end + 1]) \
+            and find_figures(sentence[_item_start(sentence, left - 1): left - 1]):
+        own = figure.end + (1 + _noun_length(sentence[figure.end + 1: right]) if sentence.startswith("的", figure.end) else 0)
+        if own < right and _tagged(sentence[own: right])[0].flag[:1] in ("v", "p", "d"):
+            return own
+    return None
 
 
 def _noun_length(text: str) -> int:

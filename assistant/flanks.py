@@ -54,8 +54,10 @@ class FlankEvidence:
 
 
 def read_flanks(question: Question, sentence: str, figure: Figure, figures: list[Figure], coverage: Coverage,
-                alternatives: Callable[[str], tuple[str, ...]], topic: str = "") -> FlankEvidence:
+                alternatives: Callable[[str], tuple[str, ...]], topic: str = "", right_end: int | None = None) -> FlankEvidence:
     left, right = flanks(sentence, figure, figures)
+    if right_end is not None:
+        right = right[: max(right_end - figure.end, 0)]
     beside = left + right
     head = asked_quantity(question)
     # "1997年，全国人均占有肉类产品50.2公斤、禽蛋17公斤": a year before the comma dates the whole

@@ -208,7 +208,10 @@ class Synonyms:
 
     def of(self, word: str) -> tuple[str, ...]:
         """The other words that may stand for `word` in print; "人均" is "平均每人" spelt out."""
-        spelt = (f"平均每{word[0]}", f"平均每个{word[0]}", f"每{word[0]}平均") if _PER_EACH_SHORT.fullmatch(word) else ()
+        spelt = ()
+        if _PER_EACH_SHORT.fullmatch(word):
+            each = ("日", "天") if word[0] == "日" else (word[0],)  # 日均 is spelt 平均每天 as often as 平均每日
+            spelt = tuple(form for e in each for form in (f"平均每{e}", f"平均每个{e}", f"每{e}平均"))
         return tuple(w for w in (*self.groups.get(word, ()), *spelt) if w != word)
 
 

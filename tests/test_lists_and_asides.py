@@ -364,6 +364,20 @@ def test_figures_that_name_their_nouns_after_them_share_the_predicate_after_the_
     assert item_around(alone, find_figures(alone)[0]) == alone
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("1997年我国对美国的出口中，有百分之几是通过香港实现的？", "43%"),
+    ("1997年我国自美国的进口中，有百分之几是通过香港实现的？", "27%"),
+])
+def test_the_shared_predicate_is_beside_no_share_more_than_another(tmp_path, question, expected):
+    """The words right after the last share ("是通过香港实现的") are what both shares are said to be;
+    the share asked is told apart by its own noun (出口, 进口), not by standing next to them."""
+    assistant = page_assistant(tmp_path, "rmrb", "## 中美贸易\n\n１９９７年，对美出口贸易的４３％和自美进口贸易的２７％是通过香港实现的。\n",
+                               reader="rules")
+    prepared = assistant.prepare(question, Conversation())
+    best = assistant.extractive.extractor.candidates(prepared.question, prepared.hits)[0]
+    assert best.figure.text == expected
+
+
 def test_a_clause_of_a_verb_and_its_figure_speaks_of_the_subject_before_it():
     """"增建复线铺轨469公里，投产551公里": 投产551公里 is 增建复线's, wholly, as 铺轨469公里 is; so
     "增建复线投产里程" is 551公里, not the 469公里 whose own words hold 增建复线."""

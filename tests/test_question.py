@@ -233,4 +233,6 @@ def test_an_amount_for_each_is_read_as_print_abbreviates_it(understand):
     assert "人均" in understand("1998年初杭州市区每人平均住房多大？").focus
     assert "年均" in understand("“八五”期间乡镇企业平均每年增长速度是多少？").focus
     assert "平均每人" in Synonyms.load().of("人均")
+    assert "日均" in understand("1998年春运平均每天发送旅客多少人次？").focus
+    assert {"平均每天", "平均每日"} <= set(Synonyms.load().of("日均"))  # as the page may print it
     assert "人均" in understand("1997年全国平均每人摊到的水产品有多少公斤？").focus  # not 人 / 均摊

@@ -23,6 +23,7 @@ from .flanks import (
     FlankEvidence,
     a_change_for_a_level,
     a_mark_passed,
+    a_plan_for_a_past_year,
     a_sum_for_a_part,
     after_last_verb,
     an_included_part,
@@ -246,7 +247,7 @@ class Extractor:
         a total for an amount per person or unit (人均), one year's level for a span of years, a figure
         counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
         kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
-        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end. `figures`: the sentence's."""
+        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end, a plan for a year past. `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
             return True
@@ -265,6 +266,7 @@ class Extractor:
                 or outside_the_subset(question, sentence, figure)
                 or an_included_part(question, sentence, figure)
                 or an_increment_for_a_stock(question, sentence, figure)
+                or a_plan_for_a_past_year(question, sentence, figure, issue, lead)
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod
@@ -403,6 +405,11 @@ class Extractor:
             else:
                 if asked in self.places.countries and asked != self.places.country:
                     return None  # trade with 日本 is not told by a page that never names it
+                national = _OWN_COUNTRY.findall(f"{sentence} {paragraph.search_text} {self._heading(paragraph)}")
+                if asked != self.places.country and any(word not in question.text for word in national):
+                    # "全国工商税收…中央级税收收入4261亿元" is the country's, not 福建's; a 全国 the
+                    # question says itself ("哪个镇是全国最大的…基地") compares, it names no subject
+                    return None
                 fit -= 0.35
         return fit
 

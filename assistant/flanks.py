@@ -464,6 +464,43 @@ _SUBSET = re.compile(r"(?<![其集空])中[，,]?(?![国央心小外部])(?P<par
 _INCLUDED = re.compile(r"[（(](?:含|包括|其中)([^（()）]{2,40})[)）]")
 
 
+# "我国港口吞吐能力将新增470万吨": what is planned, not yet done. 将 before a noun is the 将 of 把
+# ("将国有金融保险企业的所得税率从55%降至33%"), and a plan fulfilled ("完成目标计划") is no plan.
+_PLANNED = re.compile(r"力争|争取|打算|(?<!完成)计划(?=[\u4e00-\u9fff])")
+_PLANS = re.compile(r"计划|打算|力争|争取|将|要|准备|目标|预计")
+
+
+def a_plan_for_a_past_year(question: Question, sentence: str, figure: Figure, issue: int | None, lead: str = "") -> bool:
+    """"1997年沿海港口建成深水泊位多少个" in a January 1998 paper is not answered by "今年…将新增470万吨，
+    建成深水泊位9个": a figure a plan gives is not what a year already past did, unless the question
+    asks the plan. A sentence that dates itself by the year asked ("去年…比重将接近50%") estimates
+    that year; and where a range starts ("将由14家扩大到25家") is what there was before the plan."""
+    if issue is None or _PLANS.search(question.text):
+        return False
+    years = asked_years(question, issue)
+    if not years or not all(int(y) < issue for y in years):
+        return False
+    # the printed sentence, where the reader cut it at "；" (`lead`: what the paragraph prints before)
+    whole = re.split(r"[。！？]", lead.rstrip("。！？ "))[-1] + sentence if re.search(r"[；;]$", lead.rstrip()) else sentence
+    if set(years) & set(years_printed(whole, issue)) or re.search(r"[由从]$", sentence[: figure.start]):
+        return False
+    # "将新增470万吨，建成深水泊位9个": a clause that opens on its verb shares the 将 of the one before
+    parts = _CLAUSE_STOP.split(sentence[: figure.start])
+    scope = parts.pop()
+    while parts and scope and jieba.posseg.lcut(scope)[0].flag.startswith("v"):
+        scope = f"{parts.pop()}，{scope}"
+    return bool(_PLANNED.search(scope)) or _future_jiang(scope)
+
+
+def _future_jiang(text: str) -> bool:
+    """将 of the future (将新增, 将达, 将由…扩大), not the 将 of 把 before the thing acted on."""
+    tokens = jieba.posseg.lcut(text)
+    at = [sum(len(t.word) for t in tokens[:i]) for i in range(len(tokens))]
+    # "将开发出的5.8亿立方米的天然气用于…": a verb that modifies the thing acted on is still 把's
+    return any(t.word == "将" and i + 1 < len(tokens) and tokens[i + 1].flag[:1] in ("v", "d", "p")
+               and not re.match(r"[\u4e00-\u9fff]{1,4}的", text[at[i] + 1:]) for i, t in enumerate(tokens))
+
+
 def an_included_part(question: Question, sentence: str, figure: Figure) -> bool:
     """"累计达到1882个（含其他县级行政区划单位79个）": the figure in brackets opened by 含, 包括 or
     其中 counts a part of the figure before it. It answers only a question that names that part,

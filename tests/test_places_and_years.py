@@ -15,7 +15,7 @@ import pytest
 from assistant.chat import Assistant, Conversation
 from assistant.extract import referred_back
 from assistant.figures import find_figures
-from assistant.flanks import a_mark_passed, another_year
+from assistant.flanks import a_mark_passed, a_plan_for_a_past_year, another_year
 from assistant.gazetteer import short_name
 from assistant.question import Places, analyse
 from assistant.text import Tokenizer, clauses
@@ -227,3 +227,51 @@ def test_a_place_inside_the_one_asked_places_the_text_in_it(assistant):
     # 湖南 and 岳阳 both asked: 岳阳市 printed places the paragraph in 湖南, and 德国 is no rival
     answer = assistant.ask("湖南岳阳的农业示范园带动了多少个中小园区？")
     assert answer.text.startswith("答：12个。"), answer.text
+
+
+COUNTRY_AND_PROVINCE = """## 去年工商税收７５４８亿元
+
+本报北京１月８日讯：国家税务总局统计显示，１９９７年我国工商税收收入完成情况喜人。
+
+分收入级次看，１９９７年，中央级税收收入完成４２６１亿元；全国地方级税收收入完成３２８７亿元。
+
+## 福建财政再创佳绩
+
+１９９７年福建全省财政总收入达２５０．８亿元，比上年增长１５％。
+
+## 港口建设
+
+交通部部长说，今年我国新建公路里程将达２３７０公里。我国港口吞吐能力将新增４７０万吨，建成深水泊位９个。
+"""
+
+
+@pytest.fixture(scope="module")
+def country_and_province(tmp_path_factory) -> Assistant:
+    return page_assistant(tmp_path_factory.mktemp("country"), "rmrb", COUNTRY_AND_PROVINCE, ISSUE, reader="rules")
+
+
+def test_the_countrys_figure_is_no_provinces(country_and_province):
+    # a paragraph on the whole country (我国, 全国) that never names 福建 says nothing of 福建's taxes
+    assert country_and_province.ask("1997年福建省的税收收入是多少亿元？").refused
+    assert country_and_province.ask("1997年我国中央级税收收入完成多少？").text.startswith("答：4261亿元。")
+
+
+def test_a_plan_does_not_answer_for_a_year_past(country_and_province):
+    # "今年…将建成深水泊位9个" in a 1998 paper is 1998's plan, not what 1997 did
+    assert country_and_province.ask("1997年我国港口建成深水泊位多少个？").refused
+    assert country_and_province.ask("1998年我国港口计划建成深水泊位多少个？").text.startswith("答：9个。")
+
+
+@pytest.mark.parametrize(("sentence", "figure", "planned"), [
+    ("我国港口吞吐能力将新增470万吨，建成深水泊位9个", "9个", True),  # 将 plans the clause that shares it
+    ("黄金企业认为金价将继续下调，于是将积存的黄金交售，这部分约有20吨左右", "20吨", False),  # its own subject
+    ("在将国有金融保险企业的所得税率从55%降至33%的同时，调高了3个百分点的营业税税率", "3个百分点", False),  # 将 of 把
+    ("去年工业增加值占全国工业增加值的比重将接近50%", "50%", False),  # the year asked estimated
+    ("一级交易商将由14家扩大到25家", "14家", False),  # what there was before the plan
+    ("新疆石油局将开发出的5.8亿立方米的天然气用于炼油", "5.8亿立方米", False),  # 把 with a verb that modifies
+    ("一级交易商将由14家扩大到25家", "25家", True),
+])
+def test_a_plan_is_not_what_a_past_year_did(sentence, figure, planned):
+    question = analyse("1997年这方面的数字是多少？", Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if figure in f.text]
+    assert a_plan_for_a_past_year(question, sentence, f, 1998) is planned

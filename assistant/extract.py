@@ -22,6 +22,7 @@ from .flanks import (
     SPAN_TO,
     FlankEvidence,
     a_change_for_a_level,
+    a_class_bound,
     a_mark_passed,
     a_plan_for_a_past_year,
     a_sum_for_a_part,
@@ -247,7 +248,7 @@ class Extractor:
         a total for an amount per person or unit (人均), one year's level for a span of years, a figure
         counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
         kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
-        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end, a plan for a year past. `figures`: the sentence's."""
+        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end, a plan for a year past, a bound that picks out what another figure counts. `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
             return True
@@ -267,6 +268,7 @@ class Extractor:
                 or an_included_part(question, sentence, figure)
                 or an_increment_for_a_stock(question, sentence, figure)
                 or a_plan_for_a_past_year(question, sentence, figure, issue, lead)
+                or a_class_bound(question, sentence, figure)
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod

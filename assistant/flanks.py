@@ -501,6 +501,18 @@ def _future_jiang(text: str) -> bool:
                and not re.match(r"[\u4e00-\u9fff]{1,4}的", text[at[i] + 1:]) for i, t in enumerate(tokens))
 
 
+def a_class_bound(question: Question, sentence: str, figure: Figure) -> bool:
+    """"总投资1000万美元以上的116个大工业项目", "25岁以下的占63.2%": a bound (以上, 以下) that picks out
+    the things another figure then counts is no amount of anything, unless the question asks by a bound."""
+    after = sentence[figure.end:]
+    bound = r"以[上下内]$" if re.search(r"以[上下内]$", figure.text) else None
+    if re.search(r"以[上下内]", question.text):
+        return False
+    # "25岁以下的", "400马力以上的": the bound's unit may stand outside the figure read
+    prefix = "" if bound else r"[\u4e00-\u9fff]{0,2}?以[上下内]"
+    return bool(re.match(rf"{prefix}的[^，,。；;、和及与]{{0,12}}?[近约超逾]?\d", after)) if bound or re.match(prefix, after) else False
+
+
 def an_included_part(question: Question, sentence: str, figure: Figure) -> bool:
     """"累计达到1882个（含其他县级行政区划单位79个）": the figure in brackets opened by 含, 包括 or
     其中 counts a part of the figure before it. It answers only a question that names that part,

@@ -17,6 +17,7 @@ from assistant.chat import Assistant, Conversation, in_context
 from assistant.extract import changed_before, clause_around, elided_subject, elided_weight, item_around
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import (
+    a_class_bound,
     a_sum_for_a_part,
     an_included_part,
     an_increment_for_a_stock,
@@ -282,6 +283,21 @@ def test_what_a_year_added_is_not_what_stands_at_its_end(question, figure, verdi
     q = analyse(question, Tokenizer(), Places.load())
     [f] = [f for f in find_figures(_TWO_BASICS) if f.text == figure]
     assert an_increment_for_a_stock(q, _TWO_BASICS, f) is verdict
+
+
+@pytest.mark.parametrize("sentence, figure, bound", [
+    ("在已建成投产的总投资1000万美元以上的116个大工业项目中", "1000万美元以上", True),  # picks out the 116
+    ("在已建成投产的总投资1000万美元以上的116个大工业项目中", "116个", False),
+    ("报考者中25岁以下的占63.2%", "25", True),  # the unit outside the figure read
+    ("市教委每年设立200万元以上的专项补助", "200万元以上", False),  # the amount of the subsidy itself
+    ("其中95%以上的村镇和累计近85万人", "95%以上", False),  # a share of its own, listed
+])
+def test_a_bound_that_picks_out_what_another_figure_counts_is_no_amount(sentence, figure, bound):
+    q = analyse("浦东已建成投产的大工业项目总投资一共是多少？", Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert a_class_bound(q, sentence, f) is bound
+    # asked by its bound, the bound is what is asked
+    assert not a_class_bound(analyse("总投资多少以上的项目有116个？", Tokenizer(), Places.load()), sentence, f)
 
 
 def test_a_bare_change_is_of_what_the_clause_before_it_names():

@@ -30,6 +30,7 @@ from .flanks import (
     an_included_part,
     an_increment_for_a_stock,
     another_period,
+    another_season,
     another_year,
     aside_host,
     asked_years,
@@ -47,6 +48,7 @@ from .flanks import (
     read_flanks,
     restates_question,
     the_other_end,
+    the_whole_for_a_part,
     total_for_a_per_unit,
     years_printed,
 )
@@ -159,8 +161,9 @@ class Extractor:
             best = 0.0
             alternatives = self.synonyms.of(term)
             for scope, credit in scopes:
-                if term in _COORDINATED:
-                    scope = scope.replace(_COORDINATED[term], "□")
+                whole = next((w for part, w in _COORDINATED.items() if term.startswith(part)), None)
+                if whole is not None:  # 出口总值 is not printed in 进出口总值
+                    scope = scope.replace(whole, "□")
                 if term in scope or "、" in scope and _enumerated(term, scope):
                     best = max(best, credit)  # "探亲访友" is printed "探亲、访友" as often as whole
                 elif any(alt in scope if len(alt) > 1 else _before_figure(alt, scope) for alt in alternatives):
@@ -248,7 +251,7 @@ class Extractor:
         a total for an amount per person or unit (人均), one year's level for a span of years, a figure
         counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
         kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
-        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end, a plan for a year past, a bound that picks out what another figure counts. `figures`: the sentence's."""
+        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end, a plan for a year past, a bound that picks out what another figure counts, another season's, the whole (进出口) for a part (出口). `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
             return True
@@ -269,6 +272,8 @@ class Extractor:
                 or an_increment_for_a_stock(question, sentence, figure)
                 or a_plan_for_a_past_year(question, sentence, figure, issue, lead)
                 or a_class_bound(question, sentence, figure)
+                or another_season(question, sentence, figure)
+                or the_whole_for_a_part(question, sentence, figure)
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod

@@ -513,6 +513,36 @@ def a_class_bound(question: Question, sentence: str, figure: Figure) -> bool:
     return bool(re.match(rf"{prefix}的[^，,。；;、和及与]{{0,12}}?[近约超逾]?\d", after)) if bound or re.match(prefix, after) else False
 
 
+_WHOLES = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
+
+
+def the_whole_for_a_part(question: Question, sentence: str, figure: Figure) -> bool:
+    """"大庆出口总值" is not answered by "去年大庆共实现进出口总值4464.3万美元": the figure's clause
+    names only the whole (进出口, 存贷款) of which the question asks one part."""
+    clause = _clause_of(sentence, figure)
+    return any(part in question.text and whole not in question.text and whole in clause
+               and part not in clause.replace(whole, "") for part, whole in _WHOLES.items())
+
+
+def _clause_of(sentence: str, figure: Figure) -> str:
+    stops = [m.end() for m in _CLAUSE_STOP.finditer(sentence[: figure.start])]
+    end = _CLAUSE_STOP.search(sentence, figure.end)
+    return sentence[(stops[-1] if stops else 0): (end.start() if end else len(sentence))]
+
+
+_SEASON_OF_YEAR = re.compile(r"([春夏秋冬])(?:季|天|粮)")
+
+
+def another_season(question: Question, sentence: str, figure: Figure) -> bool:
+    """"冬季粮食收购资金" is not answered by "投放夏季收购资金46.46亿元，投放秋季收购资金44亿元": the
+    figure's clause names a season, and not the one asked."""
+    asked = {m.group(1) for m in _SEASON_OF_YEAR.finditer(question.text)}
+    if not asked:
+        return False
+    named = {m.group(1) for m in _SEASON_OF_YEAR.finditer(_clause_of(sentence, figure))}
+    return bool(named) and not named & asked
+
+
 def an_included_part(question: Question, sentence: str, figure: Figure) -> bool:
     """"累计达到1882个（含其他县级行政区划单位79个）": the figure in brackets opened by 含, 包括 or
     其中 counts a part of the figure before it. It answers only a question that names that part,

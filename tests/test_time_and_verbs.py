@@ -14,11 +14,13 @@ from assistant.flanks import (
     ASKS_CHANGE,
     a_change_for_a_level,
     another_period,
+    another_season,
     another_year,
     counts_an_action,
     of_a_group,
     over_several_years,
     periods,
+    the_whole_for_a_part,
     years_printed,
 )
 from assistant.question import Places, analyse
@@ -311,3 +313,27 @@ def test_a_total_runs_over_the_span_the_sentence_before_names():
     assert not over_several_years(q, sentence, f, "据统计，1997年城镇中小学教职工住房建设完成投资413亿元。")
     own = "1997年全国普通高校教职工住房建设共完成投资129亿元"
     assert not over_several_years(q, own, find_figures(own)[-1], lead)
+
+
+@pytest.mark.parametrize(("question", "figure", "ruled_out"), [
+    ("1997年安徽农发行投放的冬季粮食收购资金有多少？", "46.46亿元", True),  # 夏季's, not the winter's
+    ("1997年安徽农发行投放的冬季粮食收购资金有多少？", "44亿元", True),
+    ("1997年安徽农发行投放的秋季收购资金有多少？", "44亿元", False),
+    ("1997年安徽农发行累计投放了多少收购资金？", "46.46亿元", False),  # no season asked
+])
+def test_a_season_asked_is_not_answered_by_another_seasons_figure(question, figure, ruled_out):
+    sentence = "省农业发展银行还累计投放夏季收购资金46.46亿元，投放秋季收购资金44亿元"
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert another_season(q, sentence, f) is ruled_out
+
+
+@pytest.mark.parametrize(("question", "sentence", "ruled_out"), [
+    ("1997年大庆市出口总值是多少？", "去年大庆共实现进出口总值4464.3万美元", True),
+    ("1997年大庆市进出口总值是多少？", "去年大庆共实现进出口总值4464.3万美元", False),
+    ("1997年外商投资企业出口多少？", "外商投资企业进出口1526.2亿美元，其中出口749亿美元", False),
+])
+def test_a_part_asked_is_not_answered_by_the_whole_it_is_part_of(question, sentence, ruled_out):
+    q = analyse(question, Tokenizer(), Places.load())
+    f = find_figures(sentence)[-1]
+    assert the_whole_for_a_part(q, sentence, f) is ruled_out

@@ -84,6 +84,8 @@ _AMOUNT_SUFFIX = set("额量值")
 # a newspaper of the country speaks of it as 我国 ("我国…造船产量", with 日本、韩国 named as rivals)
 _OWN_COUNTRY = re.compile(r"我国|全国|国内")
 _ANAPHOR = re.compile(r"(?:其中|其|这些|这部分|该)(?![他它实次])")
+ARTICLE_PLACE = 0.1  # the asked place named in the article's opening only, not in the paragraph
+ARTICLE_LEAD = 3  # paragraphs that open an article (a subtitle, the lead and the one after it)
 TOPIC_KIND = 0.35  # another kind than money when money was read from the topic (Question.kind_from_topic)
 ASKED_FIGURES = 0.15  # the question's own figures printed beside a candidate (_asked_printed)
 # a change with no words of its own: "比上年增11%", "同比增长", "增长"
@@ -126,6 +128,7 @@ class Extractor:
         self.places = places
         self.synonyms = synonyms or Synonyms.load()
         self._articles = {(a.source_file, a.title): a for a in index.articles}
+        self._article_text: dict[tuple[str, str], str] = {}  # each article's opening, for the places it names
         n = max(len(index.paragraphs), 1)
         vocab = index.bm25.vocab_dict
         indptr = getattr(index.bm25, "scores", {}).get("indptr")
@@ -410,6 +413,12 @@ class Extractor:
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
                     return None
             else:
+                if question.wants_figure and self._article_names(paragraph, asked, short):
+                    # "垦区每年划拨1500万元科研经费" in an article that opened on 黑龙江农垦局: the
+                    # article's figures are its subject's. (A name asked, "宝鸡哪家企业", must be
+                    # printed with its place.)
+                    fit -= ARTICLE_PLACE
+                    continue
                 if asked in self.places.countries and asked != self.places.country:
                     return None  # trade with 日本 is not told by a page that never names it
                 national = _OWN_COUNTRY.findall(f"{sentence} {paragraph.search_text} {self._heading(paragraph)}")
@@ -419,6 +428,17 @@ class Extractor:
                     return None
                 fit -= 0.35
         return fit
+
+    def _article_names(self, paragraph: Paragraph, asked: str, short: str) -> bool:
+        """Whether the article's opening paragraphs name the asked place (or a place in it): what the
+        article is about. A place named once further down ("宝鸡电池厂" in a national list) is not."""
+        if not self._article_text:  # read once, on the first question that needs it
+            parts: dict[tuple[str, str], list[str]] = {}
+            for p in self.index.paragraphs:
+                parts.setdefault((p.source_file, p.article), []).append(_DATELINE.sub("", p.search_text))
+            self._article_text.update({key: " ".join(texts[:ARTICLE_LEAD]) for key, texts in parts.items()})
+        text = self._article_text.get((paragraph.source_file, paragraph.article), "")
+        return any(self.places.covers(asked, p) for p in self.places.find(text)) or bool(short and short in text)
 
     def _rivals(self, asked: str, named: str) -> bool:
         """湖南 vs 岳阳's neighbour 安徽: places whose top-level regions differ."""

@@ -347,7 +347,7 @@ def _named_places(text: str) -> list[str]:
 def _after_place(word: str, named: list[str]) -> str:
     """"美国进口", one word to jieba (tagged a place): the place is asked through `places`, and the
     action after it is the word the page prints ("进口163亿美元"). A name that holds a place and a
-    noun (中国银行) stays whole."""
+    noun (中国银行) stays whole; a place's area (黑龙江垦区) does not."""
     import jieba.posseg
 
     for place in named:
@@ -355,6 +355,11 @@ def _after_place(word: str, named: list[str]) -> str:
         if len(rest) >= 2:
             tagged = jieba.posseg.lcut(rest)
             if len(tagged) == 1 and tagged[0].flag in ("v", "vn"):
+                return rest
+            # "黑龙江垦区", which jieba knows as a place (ns), not an organisation (nt) as 中国银行: the
+            # area of the place (垦区, 山区, 农村), printed on its own ("垦区每年划拨…") once the place is
+            # named; a longer rest names a place of its own (上海浦东新区)
+            if [t.flag for t in jieba.posseg.lcut(word)] == ["ns"] and len(rest) == 2 and len(tagged) == 1:
                 return rest
     return ""
 

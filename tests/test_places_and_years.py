@@ -275,3 +275,42 @@ def test_a_plan_is_not_what_a_past_year_did(sentence, figure, planned):
     question = analyse("1997年这方面的数字是多少？", Tokenizer(), Places.load())
     [f] = [f for f in find_figures(sentence) if figure in f.text]
     assert a_plan_for_a_past_year(question, sentence, f, 1998) is planned
+
+
+OPENING_AND_LIST = """## 北大荒粮食三年连续大幅增产
+
+本报讯北大荒经受洪涝灾害的严峻考验，粮食连续３年大幅度增产。
+
+为了使粮食不断增产，黑龙江农垦局近几年积极推进体制改革。
+
+垦区突破了产权界限、工资界限，将土地资产委托给大农场管理。
+
+垦区每年划拨１５００万元科研经费，专事农业新技术研究开发。
+
+## 第四季度产品质量国家监督抽查
+
+本报北京１月１４日讯国家技术监督局今天发布了第四季度产品质量国家监督抽查结果。
+
+本次共抽查了电池、室内取暖器等３６类产品，抽样合格率７９．４％。
+
+消费类产品抽样合格率比上季度提高１２个百分点。
+
+有５家企业的产品连续两次不合格：余姚市易通线缆有限公司、宝鸡电池厂。
+"""
+
+
+def test_a_place_the_article_opens_on_places_its_paragraphs(tmp_path):
+    assistant = page_assistant(tmp_path, "rmrb", OPENING_AND_LIST, ISSUE, reader="rules")
+    extractor = assistant.extractive.extractor
+    paragraphs = {p.text[:6]: p for p in extractor.index.paragraphs}
+    asked = analyse("黑龙江垦区每年拿出多少钱搞科研？", Tokenizer(), Places.load())
+    assert "垦区" in asked.focus  # the area of the place, printed alone once the place is named
+    # a longer rest names a place of its own, and stays whole
+    assert "上海浦东新区" in analyse("1997年上海浦东新区外贸出口做了多少？", Tokenizer(), Places.load()).focus
+    funds = paragraphs["垦区每年划拨"]
+    # named in the article's opening: a small cost for a paragraph that names no place itself
+    assert extractor._place_fit(asked, funds.text, funds, "") == pytest.approx(-0.1)
+    # 宝鸡 named only far down a national list: the lead is not about 宝鸡
+    lead = paragraphs["本报北京１月"]
+    baoji = analyse("宝鸡的产品抽样合格率是多少？", Tokenizer(), Places.load())
+    assert extractor._place_fit(baoji, lead.text, lead, "") == pytest.approx(-0.35)

@@ -402,18 +402,24 @@ class Extractor:
             others = [o for o in question.places
                       if o != asked and not self.places.covers(asked, o) and not self.places.covers(o, asked)]
             short = self.places.short_form(asked)
+            # "浙江象山": a text on 象山 is on 浙江 too, though it never prints 浙江
+            finer = [f for o in question.places if o != asked and self.places.covers(asked, o) and (f := self.places.short_form(o))]
             for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
                 scope = _DATELINE.sub("", scope)  # "本报北京1月20日讯": where it was filed, not whose figures
                 named = [p for p in self.places.find(scope) if (p not in self.home or p == asked)
                          and not any(self.places.covers(o, p) for o in others)
                          and not (p == self.places.country and self.places.in_country(asked))]
                 if any(self.places.covers(asked, p) for p in named) or short and short in scope \
-                        or asked == self.places.country and _OWN_COUNTRY.search(scope):
+                        or any(f in scope for f in finer) or asked == self.places.country and _OWN_COUNTRY.search(scope):
                     break
+                if any(p in self.places.lineage(asked)[1:] for p in named):
+                    # "上海第一八佰伴不受日本八佰伴危机的影响", asked of 浦东: a text in the asked place's
+                    # region names a foreign country as a partner, not as whose figures they are
+                    named = [p for p in named if self.places.in_country(p)]
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
                     return None
             else:
-                if question.wants_figure and self._article_names(paragraph, asked, short):
+                if question.wants_figure and self._article_names(paragraph, asked, [short, *finer]):
                     # "垦区每年划拨1500万元科研经费" in an article that opened on 黑龙江农垦局: the
                     # article's figures are its subject's. (A name asked, "宝鸡哪家企业", must be
                     # printed with its place.)
@@ -429,7 +435,7 @@ class Extractor:
                 fit -= 0.35
         return fit
 
-    def _article_names(self, paragraph: Paragraph, asked: str, short: str) -> bool:
+    def _article_names(self, paragraph: Paragraph, asked: str, shorts: list[str]) -> bool:
         """Whether the article's opening paragraphs name the asked place (or a place in it): what the
         article is about. A place named once further down ("宝鸡电池厂" in a national list) is not."""
         if not self._article_text:  # read once, on the first question that needs it
@@ -438,7 +444,7 @@ class Extractor:
                 parts.setdefault((p.source_file, p.article), []).append(_DATELINE.sub("", p.search_text))
             self._article_text.update({key: " ".join(texts[:ARTICLE_LEAD]) for key, texts in parts.items()})
         text = self._article_text.get((paragraph.source_file, paragraph.article), "")
-        return any(self.places.covers(asked, p) for p in self.places.find(text)) or bool(short and short in text)
+        return any(self.places.covers(asked, p) for p in self.places.find(text)) or any(s and s in text for s in shorts)
 
     def _rivals(self, asked: str, named: str) -> bool:
         """湖南 vs 岳阳's neighbour 安徽: places whose top-level regions differ."""

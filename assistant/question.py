@@ -95,6 +95,7 @@ class Places:
     provinces: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
     _automaton: Any = field(default=None, repr=False, compare=False)
+    _short_names: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path | None = None, *, divisions: bool = True) -> Places:
@@ -168,6 +169,26 @@ class Places:
             elif len(w) == 2 and w[0] in self.aliases and w[1] in "援企籍" and w[0] not in _EVERYDAY_ALIASES:
                 found.append(self.aliases[w[0]])
         return list(dict.fromkeys(found))
+
+    def named_after_region(self, text: str) -> list[str]:
+        """"浙江象山", "河南桐柏": a province named, then one of its counties or cities by its short name
+        (象山 for 象山县), which alone is too common a word to be read as a place."""
+        if self._short_names is None:
+            index: dict[str, list[str]] = {}
+            for name in set(self.aliases.values()):
+                short = self.short_form(name)
+                if len(short) >= 2:
+                    index.setdefault(short, []).append(name)
+            self._short_names = index
+        found = []
+        for _, end, region in self.spans(text):
+            for k in (3, 2):
+                inside = [p for p in self._short_names.get(text[end: end + k], []) if p != region and self.covers(region, p)]
+                # "贵州德江、务川、天柱等12个县": the first of a list is not the place asked, the list is
+                if len(inside) == 1 and text[end + k: end + k + 1] not in ("、", "等"):
+                    found.append(inside[0])
+                    break
+        return found
 
     @staticmethod
     def short_form(place: str) -> str:
@@ -283,6 +304,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     if asks == "number" and _MONEY_WORDS.search(text):
         asks, kind_from_topic = "money", True
     found_places = places.find_in_question(text, words)
+    found_places += [p for p in places.named_after_region(text) if p not in found_places]
     # 淮阴市 (a city of 1998, a district today): a place by its name, though no table lists it
     found_places += [w for w in _named_places(text) if not any(w in p or p in w for p in found_places)]
     place_words = set(places.aliases)

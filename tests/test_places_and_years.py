@@ -105,6 +105,19 @@ def test_prefectures_and_counties_are_places_within_their_province(places):
     assert places.find("印尼，45.1亿美元") == ["印度尼西亚"]
 
 
+def test_a_county_named_by_its_short_name_after_its_province_is_that_county(places):
+    # alone, 象山 is too common a word (and 广西 has a 象山区); after 浙江 it is 浙江's 象山县
+    assert places.named_after_region("浙江象山开通了几条国际渔业航线？") == ["象山县"]
+    assert places.named_after_region("河南桐柏的花生") == ["桐柏县"]
+    assert places.named_after_region("浙江人口多少？") == []
+
+
+def test_a_county_asked_after_its_province_is_found_by_its_short_name(assistant):
+    # "浙江象山": the paragraph prints 象山 and names 日本, 韩国 where its fleets fish; it speaks of 浙江
+    answer = assistant.ask("浙江象山去年水产品产量是多少？")
+    assert answer.text.startswith("答：36万吨。"), answer.text
+
+
 def test_a_county_asked_by_its_full_name_is_found_by_its_short_one(assistant):
     # the paragraph prints "象山" and names other places: it still speaks of 象山县
     answer = assistant.ask("1997年象山县水产品产量是多少？")
@@ -314,3 +327,16 @@ def test_a_place_the_article_opens_on_places_its_paragraphs(tmp_path):
     lead = paragraphs["本报北京１月"]
     baoji = analyse("宝鸡的产品抽样合格率是多少？", Tokenizer(), Places.load())
     assert extractor._place_fit(baoji, lead.text, lead, "") == pytest.approx(-0.35)
+
+
+def test_a_foreign_country_named_in_the_asked_places_region_is_a_partner_not_a_rival(tmp_path):
+    page = ("## 浦东新区产业结构日趋合理\n\n"
+            "本报上海１月３０日电：去年浦东新区经济保持较快增长。\n\n"
+            "去年全年外贸出口完成３７．５５亿美元，同比增长１６．９％。上海第一八佰伴不受日本八佰伴危机的影响。\n")
+    assistant = page_assistant(tmp_path, "rmrb", page, ISSUE, reader="rules")
+    extractor = assistant.extractive.extractor
+    asked = analyse("1997年上海浦东新区外贸出口做了多少？", Tokenizer(), Places.load())
+    assert asked.places == ["上海", "浦东新区"]
+    exports = next(p for p in extractor.index.paragraphs if "外贸出口" in p.text)
+    # the paragraph names 上海 (the region 浦东 lies in) and 日本: it still speaks of 浦东
+    assert extractor._place_fit(asked, exports.text, exports, "") == 0.0

@@ -83,6 +83,7 @@ _COORDINATED = {"出口": "进出口", "进口": "进出口", "存款": "存贷�
 _AMOUNT_SUFFIX = set("额量值")
 # a newspaper of the country speaks of it as 我国 ("我国…造船产量", with 日本、韩国 named as rivals)
 _OWN_COUNTRY = re.compile(r"我国|全国|国内")
+_NATIONAL_FIELD = re.compile(r"全国[^，,。；;]{0,12}中|(?:居|列|占|在|为)全国|全国(?:第|之最|最|前列|首位|领先)")
 _ANAPHOR = re.compile(r"(?:其中|其|这些|这部分|该)(?![他它实次])")
 ARTICLE_PLACE = 0.1  # the asked place named in the article's opening only, not in the paragraph
 ARTICLE_LEAD = 3  # paragraphs that open an article (a subtitle, the lead and the one after it)
@@ -427,7 +428,8 @@ class Extractor:
                     continue
                 if asked in self.places.countries and asked != self.places.country:
                     return None  # trade with 日本 is not told by a page that never names it
-                national = _OWN_COUNTRY.findall(f"{sentence} {paragraph.search_text} {self._heading(paragraph)}")
+                # "全国农垦系统中，北大荒…最高", "居全国第一": the whole country as the field compared in
+                national = _OWN_COUNTRY.findall(_NATIONAL_FIELD.sub("", f"{sentence} {paragraph.search_text} {self._heading(paragraph)}"))
                 if asked != self.places.country and any(word not in question.text for word in national):
                     # "全国工商税收…中央级税收收入4261亿元" is the country's, not 福建's; a 全国 the
                     # question says itself ("哪个镇是全国最大的…基地") compares, it names no subject

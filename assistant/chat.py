@@ -143,6 +143,8 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         return _swap_time(previous, core)  # 1997年呢？
     if ends_with_ne and not current.places and not own_focus:
         return _TAIL.sub("", previous.text) + core + "是多少？"  # 同比增长呢？ said of the same figure
+    if ends_with_ne and not current.places and _PREDICATE.match(core):
+        return _said_of_the_same(previous) + core + "是多少？"  # 占农村人口总数的比例呢？
     if ends_with_ne and not current.places:
         return _swap_focus(previous, core, previous_answer)  # 签约资金呢？
     if ends_with_ne and set(current.places) <= set(previous.places):
@@ -163,13 +165,19 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
         return _swap_places(previous, current.places, places)
     if not current.places and (not own_focus or _PREDICATE.match(core)):
         # 同比增长了多少？ 比年初增长了多少？ 在世界上排第几？ 其中高速公路有多少公里？: said of the same subject
-        return _TAIL.sub("", previous.text) + text.strip()
+        return (_said_of_the_same(previous) if _PREDICATE.match(core) else _TAIL.sub("", previous.text)) + text.strip()
     if not current.places and _DEMONSTRATIVE.search(core):
         # "那这些单位一共派下去多少名干部？": 这些 points back at the subject (and time) just asked about
         time = "" if _TIME_IN.search(core) else "".join(_times_asked(previous.text))
         context = time + "".join(_subject_of(previous, core))
         return context + core + "？" if context else text
     return text
+
+
+def _said_of_the_same(previous: Question) -> str:
+    """The previous question as what a comparison or share is said of: "1997年山西省有多少户军属脱贫？"
+    → "1997年山西省有军属脱贫", so that "占全省军属贫困户的比重是多少" asks the share alone."""
+    return re.sub(rf"(?:多少|几)个?(?:{UNIT_PATTERN})?", "", _TAIL.sub("", previous.text), count=1)
 
 
 def in_context(text: str, previous: Question | None, current: Question) -> str:
@@ -227,11 +235,20 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
         if named and named != core:
             # 肉类产品 → 禽蛋 ("…肉类产品50.2公斤、禽蛋17公斤"), 建成 → 投产 ("建成1408公里，投产1916公里")
             return text.replace(named, core, 1)
-    for listing in re.findall(r"[^，。；：“”]*、[^，。；：“”]*", previous_answer):
+    for listing in re.findall(r"[^，。；：“”]*、[^，。；：“”]*", normalise(previous_answer)):
         if core in listing:
-            for term in sorted(previous.focus, key=len, reverse=True):
-                if term in listing and term in text and term not in core:
-                    return text.replace(term, core, 1)
+            terms = [t for t in sorted(previous.focus, key=len, reverse=True) if t in listing and t in text and t not in core]
+            # "供应15公斤大米、0.5公斤食油": the new item takes the place of the word that stands where it
+            # stands in the item next to it (大米, last before 、), not a word of the lead all items
+            # share (特困职工)
+            items = listing.split("、")
+            at = next(i for i, item in enumerate(items) if core in item)
+            if at > 0:
+                terms.sort(key=lambda t: -items[at - 1].rfind(t))
+            elif len(items) > 1:
+                terms.sort(key=lambda t: items[1].find(t) if t in items[1] else len(items[1]))
+            for term in terms:
+                return text.replace(term, core, 1)
     # with no place or organisation to carry, the subject is in the rest of the question's words
     if not _subject_of(previous, core):
         return _swap_asked(previous, core) or _swap_named_quantity(previous, core) or _same_subject(previous, core)
@@ -282,6 +299,9 @@ def _listed_name(sentence: str, core: str, previous_answer: str, asked: str) -> 
         mine = next((f for f in find_figures(item) if f.value == stated[0].value and f.unit == stated[0].unit), None)
         if mine is None or core in item:
             continue
+        named_after = item[mine.end:].strip()
+        if len(named_after) >= 2 and named_after in asked:
+            return named_after  # "供应15公斤大米、0.5公斤食油": each item's noun follows its figure
         lead = item[: mine.start]
         cut = after_last_verb(lead)
         name = lead[cut:] or next((w.word for w in reversed(jieba.posseg.lcut(lead)) if w.flag.startswith("v")), "")

@@ -126,6 +126,10 @@ def test_place_hierarchy():
         ("湖南引进企业多少家？", "岳阳援藏工作组组长是谁？", "岳阳援藏工作组组长是谁？"),
         # a comparison, a rank or a part goes on about the previous subject
         ("截至1997年11月末千户企业存款余额是多少？", "比年初增长了多少？", "截至1997年11月末千户企业存款余额比年初增长了多少？"),
+        # a share of what was counted: the count's own question word goes, the share is asked alone
+        ("1997年山西省有多少户军属脱贫？", "占全省军属贫困户的比重是多少？", "1997年山西省有军属脱贫占全省军属贫困户的比重是多少？"),
+        ("到1997年底晋城市有多少农村人口达到小康水平？", "占农村人口总数的比例呢？",
+         "到1997年底晋城市有农村人口达到小康水平占农村人口总数的比例是多少？"),
         ("1997年中国旅游收入是多少？", "在世界上排第几？", "1997年中国旅游收入在世界上排第几？"),
         # a rate for a rate: 转岗培训率 → 再就业率
         ("北京下岗职工转岗培训率达到多少？", "再就业率呢？", "北京下岗职工再就业率达到多少？"),
@@ -164,6 +168,15 @@ def test_place_hierarchy():
 def test_followups_become_standalone_questions(understand, previous, followup, standalone):
     places = Places.load()
     assert resolve_followup(followup, understand(previous), understand(followup), places) == standalone
+
+
+def test_another_item_of_the_list_shown_takes_the_place_of_the_item_asked(understand):
+    # the answer shown quoted "…向5000名特困职工每人每月半价供应15公斤大米、0.5公斤食油": 食油 is
+    # another item, beside its own figure as 大米 is; 特困 belongs to the lead all items share
+    shown = "答：15公斤。\n依据：“向5000名特困职工每人每月半价供应15公斤大米、0.5公斤食油、1公斤猪肉”[1]"
+    previous = understand("贵阳市给特困职工每人每月半价供应多少大米？")
+    assert resolve_followup("食油呢？", previous, understand("食油呢？"), Places.load(), shown) \
+        == "贵阳市给特困职工每人每月半价供应多少食油？"
 
 
 @pytest.mark.parametrize(

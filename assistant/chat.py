@@ -352,7 +352,9 @@ def _opening_nouns(text: str) -> str:
     while run and run[-1][1] == "c":
         run.pop()
     words = "".join(w for w, _ in run)
-    return words if len(run) >= 2 and len(words) >= 4 else ""
+    # "本钢对多少个主体厂矿…": one noun before a preposition (对, 向, 给, 把) is the topic the question is about
+    topic = len(run) == 1 and len(words) >= 2 and after in ("对", "向", "给", "把", "为")
+    return words if len(run) >= 2 and len(words) >= 4 or topic else ""
 
 
 def _names_tagged(text: str, flags: tuple[str, ...]) -> list[str]:

@@ -197,6 +197,8 @@ def test_a_short_question_is_asked_of_the_conversations_subject(understand, foll
     # the nouns the question opened with are whose it was: a firm jieba tags as no organisation
     ("1997年浙江富润集团又兼并了多少家商贸企业？", "接收了多少职工？", "1997年浙江富润集团接收了多少职工？"),
     ("1997年全国国有铁路完成基建投资？", "1998年初步安排多少？", "全国国有铁路1998年初步安排多少？"),
+    # one noun before a preposition is the topic: "本钢对多少个主体厂矿…"
+    ("本钢对多少个主体厂矿的产品实行优质优价？", "涉及多少个产品？", "本钢涉及多少个产品？"),
     # not the first member of a list
     ("贵州德江、务川、天柱等12个国家级贫困县的农民人均纯收入是多少？", "人均占有粮食多少？", "贵州人均占有粮食多少？"),
 ])

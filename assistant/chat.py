@@ -247,8 +247,8 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
                 terms.sort(key=lambda t: -items[at - 1].rfind(t))
             elif len(items) > 1:
                 terms.sort(key=lambda t: items[1].find(t) if t in items[1] else len(items[1]))
-            for term in terms:
-                return text.replace(term, core, 1)
+            if terms:
+                return text.replace(terms[0], core, 1)
     # with no place or organisation to carry, the subject is in the rest of the question's words
     if not _subject_of(previous, core):
         return _swap_asked(previous, core) or _swap_named_quantity(previous, core) or _same_subject(previous, core)

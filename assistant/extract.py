@@ -20,6 +20,7 @@ from .figures import UNIT_KINDS, counted_unit, find_figures, find_ordinals
 from .flanks import (
     ASKS_DIFFERENCE,
     SPAN_TO,
+    WHOLES,
     FlankEvidence,
     a_change_for_a_level,
     a_class_bound,
@@ -78,7 +79,6 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
 # latter may be stated as the answer: Extractor.level_for_change)
 _DATELINE = re.compile(r"(?:本报|新华社|据新华社|中新社)[^，。：:]{0,12}?(?:\d{1,2}|[一二三四五六七八九十]+)月(?:\d{1,2}|[一二三四五六七八九十]+)日(?:讯|电)")
 # a compound of a pair (进出口 = 进口 + 出口) names the pair: a word printed only inside it is not printed
-_COORDINATED = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
 # "出口额", "产量", "产值": the amount of what the stem names, which print may give by the stem alone
 _AMOUNT_SUFFIX = set("额量值")
 # a newspaper of the country speaks of it as 我国 ("我国…造船产量", with 日本、韩国 named as rivals)
@@ -165,7 +165,7 @@ class Extractor:
             best = 0.0
             alternatives = self.synonyms.of(term)
             for scope, credit in scopes:
-                whole = next((w for part, w in _COORDINATED.items() if term.startswith(part)), None)
+                whole = next((w for part, w in WHOLES.items() if term.startswith(part)), None)
                 if whole is not None:  # 出口总值 is not printed in 进出口总值
                     scope = scope.replace(whole, "□")
                 if term in scope or "、" in scope and _enumerated(term, scope):
@@ -255,7 +255,10 @@ class Extractor:
         a total for an amount per person or unit (人均), one year's level for a span of years, a figure
         counted in another kind of unit than the one asked (12条 for 多少公里), another quantity of the
         kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
-        time or subject for a question that asks no change, a part printed in brackets (含…) for the whole, what a year added for all that stand at its end, a plan for a year past, a bound that picks out what another figure counts, another season's, the whole (进出口) for a part (出口). `figures`: the sentence's."""
+        time or subject for a question that asks no change, a part printed in brackets (含…) for the
+        whole, what a year added for all that stand at its end, a plan for a year past, a bound that
+        picks out what another figure counts, another season's, the whole (进出口) for a part (出口).
+        `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
             return True

@@ -10,6 +10,7 @@ its time. "A和B分别增长4%和5%": the k-th figure after 分别 belongs to th
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -475,17 +476,18 @@ def a_plan_for_a_past_year(question: Question, sentence: str, figure: Figure, is
     建成深水泊位9个": a figure a plan gives is not what a year already past did, unless the question
     asks the plan. A sentence that dates itself by the year asked ("去年…比重将接近50%") estimates
     that year; and where a range starts ("将由14家扩大到25家") is what there was before the plan."""
-    if issue is None or _PLANS.search(question.text):
-        return False
+    before = sentence[: figure.start]
+    if issue is None or _PLANS.search(question.text) or not ("将" in before or _PLANNED.search(before)):
+        return False  # read for every figure of a question about a past year: the cheap tests first
     years = asked_years(question, issue)
     if not years or not all(int(y) < issue for y in years):
         return False
     # the printed sentence, where the reader cut it at "；" (`lead`: what the paragraph prints before)
     whole = re.split(r"[。！？]", lead.rstrip("。！？ "))[-1] + sentence if re.search(r"[；;]$", lead.rstrip()) else sentence
-    if set(years) & set(years_printed(whole, issue)) or re.search(r"[由从]$", sentence[: figure.start]):
+    if set(years) & set(years_printed(whole, issue)) or re.search(r"[由从]$", before):
         return False
     # "将新增470万吨，建成深水泊位9个": a clause that opens on its verb shares the 将 of the one before
-    parts = _CLAUSE_STOP.split(sentence[: figure.start])
+    parts = _CLAUSE_STOP.split(before)
     scope = parts.pop()
     while parts and scope and jieba.posseg.lcut(scope)[0].flag.startswith("v"):
         scope = f"{parts.pop()}，{scope}"
@@ -495,7 +497,7 @@ def a_plan_for_a_past_year(question: Question, sentence: str, figure: Figure, is
 def _future_jiang(text: str) -> bool:
     """将 of the future (将新增, 将达, 将由…扩大), not the 将 of 把 before the thing acted on."""
     tokens = jieba.posseg.lcut(text)
-    at = [sum(len(t.word) for t in tokens[:i]) for i in range(len(tokens))]
+    at = [0, *itertools.accumulate(len(t.word) for t in tokens)]  # where each token starts
     # "将开发出的5.8亿立方米的天然气用于…": a verb that modifies the thing acted on is still 把's
     return any(t.word == "将" and i + 1 < len(tokens) and tokens[i + 1].flag[:1] in ("v", "d", "p")
                and not re.match(r"[\u4e00-\u9fff]{1,4}的", text[at[i] + 1:]) for i, t in enumerate(tokens))
@@ -504,16 +506,20 @@ def _future_jiang(text: str) -> bool:
 def a_class_bound(question: Question, sentence: str, figure: Figure) -> bool:
     """"总投资1000万美元以上的116个大工业项目", "25岁以下的占63.2%": a bound (以上, 以下) that picks out
     the things another figure then counts is no amount of anything, unless the question asks by a bound."""
-    after = sentence[figure.end:]
-    bound = r"以[上下内]$" if re.search(r"以[上下内]$", figure.text) else None
     if re.search(r"以[上下内]", question.text):
         return False
-    # "25岁以下的", "400马力以上的": the bound's unit may stand outside the figure read
-    prefix = "" if bound else r"[\u4e00-\u9fff]{0,2}?以[上下内]"
-    return bool(re.match(rf"{prefix}的[^，,。；;、和及与]{{0,12}}?[近约超逾]?\d", after)) if bound or re.match(prefix, after) else False
+    after = sentence[figure.end:]
+    if not re.search(r"以[上下内]$", figure.text):
+        # "25岁以下的", "400马力以上的": the bound's unit may stand outside the figure read
+        outside = re.match(r"[\u4e00-\u9fff]{0,2}?以[上下内]", after)
+        if outside is None:
+            return False
+        after = after[outside.end():]
+    return bool(re.match(r"的[^，,。；;、和及与]{0,12}?[近约超逾]?\d", after))
 
 
-_WHOLES = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
+# a part and the coordinated whole print names it inside of (出口 in 进出口)
+WHOLES = {"出口": "进出口", "进口": "进出口", "存款": "存贷款", "贷款": "存贷款"}
 
 
 def the_whole_for_a_part(question: Question, sentence: str, figure: Figure) -> bool:
@@ -521,10 +527,11 @@ def the_whole_for_a_part(question: Question, sentence: str, figure: Figure) -> b
     names only the whole (进出口, 存贷款) of which the question asks one part."""
     clause = _clause_of(sentence, figure)
     return any(part in question.text and whole not in question.text and whole in clause
-               and part not in clause.replace(whole, "") for part, whole in _WHOLES.items())
+               and part not in clause.replace(whole, "") for part, whole in WHOLES.items())
 
 
 def _clause_of(sentence: str, figure: Figure) -> str:
+    """The clause of the sentence that holds the figure (between clause stops)."""
     stops = [m.end() for m in _CLAUSE_STOP.finditer(sentence[: figure.start])]
     end = _CLAUSE_STOP.search(sentence, figure.end)
     return sentence[(stops[-1] if stops else 0): (end.start() if end else len(sentence))]
@@ -750,10 +757,7 @@ def names_a_sibling(question: Question, sentence: str, figure: Figure) -> bool:
     asked = [w for w in question.focus if len(w) >= 3 and w not in sentence]
     if not asked:
         return False
-    stops = [m.end() for m in _CLAUSE_STOP.finditer(sentence[: figure.start])]
-    end = _CLAUSE_STOP.search(sentence, figure.end)
-    clause = sentence[(stops[-1] if stops else 0): (end.start() if end else len(sentence))]
-    printed = {w for w, _, _ in segmented(clause) if len(w) >= 3}
+    printed = {w for w, _, _ in segmented(_clause_of(sentence, figure)) if len(w) >= 3}
     return any(p != w and len(p) == len(w) and p[1:] == w[1:] for w in asked for p in printed)
 
 

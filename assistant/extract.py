@@ -452,9 +452,13 @@ class Extractor:
         return any(self.places.covers(asked, p) for p in self.places.find(text)) or any(s and s in text for s in shorts)
 
     def _rivals(self, asked: str, named: str) -> bool:
-        """湖南 vs 岳阳's neighbour 安徽: places whose top-level regions differ."""
+        """湖南 vs 岳阳's neighbour 安徽, 定日县 vs 那曲 or 河北张家口: places neither of which lies in
+        the other. A place in the home region is no rival of a place outside it: the Tibetan daily's
+        "湖南援藏…桑日县" names where 湖南's aid went, and the figure is still 湖南's."""
+        if self.places.covers(asked, named) or self.places.covers(named, asked):
+            return False
         a, b = self.places.lineage(asked)[-1], self.places.lineage(named)[-1]
-        return a != b and a not in self.home and b not in self.home
+        return not (b in self.home and a not in self.home)
 
     def _subject(self, sentence: str, paragraph: Paragraph, context: str) -> tuple[str, ...]:
         """Whose figure this is, at the broadest rank below the home region: 芜湖 → 安徽."""
@@ -475,11 +479,14 @@ class Extractor:
     def home_places(self) -> set[str]:
         """Places named in most articles of one newspaper (西藏 in a Tibetan daily) tell no source
         apart. Counted per newspaper: merged into an archive with another paper, 西藏 is still the
-        Tibetan daily's home, not a place every question must now be pinned to."""
+        Tibetan daily's home, not a place every question must now be pinned to. Pages whose newspaper
+        is unknown make up no newspaper: a heap of them from many papers (or articles cut apart) names
+        中国 or 美国 in most of its parts, yet a question that names 美国 still asks for 美国."""
         articles: dict[str, dict[tuple[str, str], str]] = {}
         for p in self.index.paragraphs:
-            paper = p.page.newspaper if p.page and p.page.newspaper else ""
-            texts = articles.setdefault(paper, {})
+            if p.page is None or not p.page.newspaper:
+                continue
+            texts = articles.setdefault(p.page.newspaper, {})
             key = (p.source_file, p.article)
             texts[key] = texts.get(key, "") + p.search_text
         home: set[str] = set()

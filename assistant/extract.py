@@ -27,6 +27,7 @@ from .flanks import (
     a_mark_passed,
     a_plan_for_a_past_year,
     a_sum_for_a_part,
+    a_total_for_a_kind,
     after_last_verb,
     an_included_part,
     an_increment_for_a_stock,
@@ -281,6 +282,7 @@ class Extractor:
                 or a_class_bound(question, sentence, figure)
                 or another_season(question, sentence, figure)
                 or the_whole_for_a_part(question, sentence, figure)
+                or a_total_for_a_kind(question, sentence, figure)
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod

@@ -469,23 +469,30 @@ _INCLUDED = re.compile(r"[（(](?:含|包括|其中)([^（()）]{2,40})[)）]")
 # ("将国有金融保险企业的所得税率从55%降至33%"), and a plan fulfilled ("完成目标计划") is no plan.
 _PLANNED = re.compile(r"力争|争取|打算|(?<!完成)计划(?=[\u4e00-\u9fff])")
 _PLANS = re.compile(r"计划|打算|力争|争取|将|要|准备|目标|预计")
+# "最后实际录取了多少人": what was done, which no plan answers
+_ASKS_DONE = re.compile(r"实际|最终|最后(?![一个天年])")
 
 
 def a_plan_for_a_past_year(question: Question, sentence: str, figure: Figure, issue: int | None, lead: str = "") -> bool:
     """"1997年沿海港口建成深水泊位多少个" in a January 1998 paper is not answered by "今年…将新增470万吨，
     建成深水泊位9个": a figure a plan gives is not what a year already past did, unless the question
     asks the plan. A sentence that dates itself by the year asked ("去年…比重将接近50%") estimates
-    that year; and where a range starts ("将由14家扩大到25家") is what there was before the plan."""
+    that year; and where a range starts ("将由14家扩大到25家") is what there was before the plan.
+    Whatever the year, a question that asks what was actually done ("最后实际录取了多少人") is not
+    answered by a plan or an estimate ("共计划招收…5.8万人")."""
     before = sentence[: figure.start]
-    if issue is None or _PLANS.search(question.text) or not ("将" in before or _PLANNED.search(before)):
+    if _PLANS.search(question.text) or not ("将" in before or _PLANNED.search(before)):
         return False  # read for every figure of a question about a past year: the cheap tests first
-    years = asked_years(question, issue)
-    if not years or not all(int(y) < issue for y in years):
+    if re.search(r"[由从]$", before):
         return False
-    # the printed sentence, where the reader cut it at "；" (`lead`: what the paragraph prints before)
-    whole = re.split(r"[。！？]", lead.rstrip("。！？ "))[-1] + sentence if re.search(r"[；;]$", lead.rstrip()) else sentence
-    if set(years) & set(years_printed(whole, issue)) or re.search(r"[由从]$", before):
-        return False
+    if not _ASKS_DONE.search(question.text):
+        years = asked_years(question, issue) if issue is not None else []
+        if not years or not all(int(y) < issue for y in years):
+            return False
+        # the printed sentence, where the reader cut it at "；" (`lead`: what the paragraph prints before)
+        whole = re.split(r"[。！？]", lead.rstrip("。！？ "))[-1] + sentence if re.search(r"[；;]$", lead.rstrip()) else sentence
+        if set(years) & set(years_printed(whole, issue)):
+            return False
     # "将新增470万吨，建成深水泊位9个": a clause that opens on its verb shares the 将 of the one before
     parts = _CLAUSE_STOP.split(before)
     scope = parts.pop()
@@ -528,6 +535,34 @@ def the_whole_for_a_part(question: Question, sentence: str, figure: Figure) -> b
     clause = _clause_of(sentence, figure)
     return any(part in question.text and whole not in question.text and whole in clause
                and part not in clause.replace(whole, "") for part, whole in WHOLES.items())
+
+
+_EVERY_KIND = re.compile(r"各类|各种|各项|全部|所有")
+
+
+def a_total_for_a_kind(question: Question, sentence: str, figure: Figure) -> bool:
+    """"中保集团支付的财产险赔款" is not answered by "该集团公司共支付各类赔款369亿元": the figure's
+    clause counts every kind of the thing (各类, 各项, 全部), and the kind the question names before
+    it (财产险) is printed nowhere in the sentence."""
+    clause = _clause_of(sentence, figure)
+    marks = list(_EVERY_KIND.finditer(clause))
+    if not marks:
+        return False
+    # a kind is a common noun or a distinguishing word (国有); a name before the noun ("中国银行人民币
+    # 贷款") is whose it is, and news often leaves it out ("全行…")
+    common = {t.word for t in jieba.posseg.lcut(question.text) if t.flag in ("n", "b", "vn", "nz", "an")} - _WHOLE_COUNTRY
+    for m in marks:
+        rest = clause[m.end():]
+        for word in question.focus:  # the noun 各类 opens ("各类中小园区": 中小, whatever 农业园区 asks)
+            if len(word) < 2 or not rest.startswith(word):
+                continue
+            kinds = [k for k in question.focus if k != word and k in common and len(k) >= 2 and k + word in question.text]
+            if kinds and not any(k in sentence for k in kinds):
+                return True
+    return False
+
+
+_WHOLE_COUNTRY = {"全国", "我国", "国内", "中国", "全省", "全市"}
 
 
 def _clause_of(sentence: str, figure: Figure) -> str:

@@ -19,6 +19,7 @@ from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import (
     a_class_bound,
     a_sum_for_a_part,
+    a_total_for_a_kind,
     an_included_part,
     an_increment_for_a_stock,
     aside_host,
@@ -429,3 +430,24 @@ def test_a_word_asked_whole_is_found_printed_as_two_listed_things():
 
     assert _enumerated("探亲访友", "批准出国探亲、访友35.6万人次")
     assert not _enumerated("港澳", "批准去香港、澳门82.1万人次")
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    ("中保集团1997年支付的财产险赔款有多少？", True),  # 财产险 printed nowhere: 各类 counts every kind
+    ("中保集团1997年一共支付了多少赔款？", False),  # no kind asked
+    ("中国银行人民币贷款余额是多少？", False),  # the kind asked (人民币) is printed
+])
+def test_a_total_of_every_kind_does_not_answer_for_one_kind(question, total):
+    sentence = "１９９７年该集团公司共支付各类赔款３６９亿元，各项人民币贷款余额５６４４亿元"
+    q = analyse(question, Tokenizer(), Places.load())
+    asked = "赔款" if "赔款" in question else "贷款"
+    [f] = [f for f in find_figures(sentence) if ("369" if asked == "赔款" else "5644") in f.text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))]
+    assert a_total_for_a_kind(q, sentence, f) is total
+
+
+def test_the_kind_is_read_at_the_noun_every_kind_opens():
+    # "各类中小园区": the question's 中小园区 is what 各类 counts; 农业园区 names the other figure's
+    sentence = "这类大型园区焦作共有８个，辐射带动了各类中小园区３０来个"
+    q = analyse("河南焦作那些大型农业园区辐射带动了多少个中小园区？", Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if "来个" in f.text]
+    assert not a_total_for_a_kind(q, sentence, f)

@@ -340,3 +340,15 @@ def test_a_foreign_country_named_in_the_asked_places_region_is_a_partner_not_a_r
     exports = next(p for p in extractor.index.paragraphs if "外贸出口" in p.text)
     # the paragraph names 上海 (the region 浦东 lies in) and 日本: it still speaks of 浦东
     assert extractor._place_fit(asked, exports.text, exports, "") == 0.0
+
+
+@pytest.mark.parametrize(("question", "planned"), [
+    ("1998年全国硕士研究生最后实际录取了多少人？", True),  # what was done, whatever the year
+    ("1998年全国硕士研究生计划招收多少人？", False),  # the plan asked
+    ("1998年全国硕士研究生招收多少人？", False),  # this year: the plan is what there is
+])
+def test_a_plan_does_not_answer_what_was_actually_done(question, planned):
+    sentence = "１９９８年全国研究生招生单位共计划招收硕士生５．８万人"
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if "万人" in f.text]
+    assert a_plan_for_a_past_year(q, sentence, f, 1998) is planned

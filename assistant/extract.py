@@ -258,7 +258,8 @@ class Extractor:
         kind asked (工业增加值 for 工业总产值) where the one asked is not printed, a change against another
         time or subject for a question that asks no change, a part printed in brackets (含…) for the
         whole, what a year added for all that stand at its end, a plan for a year past, a bound that
-        picks out what another figure counts, another season's, the whole (进出口) for a part (出口).
+        picks out what another figure counts, another season's, the whole (进出口) for a part (出口),
+        every kind (各类赔款) or every class of ownership (工业) for one (财产险赔款, 集体工业).
         `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
@@ -282,7 +283,7 @@ class Extractor:
                 or a_class_bound(question, sentence, figure)
                 or another_season(question, sentence, figure)
                 or the_whole_for_a_part(question, sentence, figure)
-                or a_total_for_a_kind(question, sentence, figure)
+                or a_total_for_a_kind(question, sentence, figure, lambda: self.context(paragraph) + self._opening(paragraph))
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod
@@ -445,13 +446,17 @@ class Extractor:
     def _article_names(self, paragraph: Paragraph, asked: str, shorts: list[str]) -> bool:
         """Whether the article's opening paragraphs name the asked place (or a place in it): what the
         article is about. A place named once further down ("宝鸡电池厂" in a national list) is not."""
+        text = self._opening(paragraph)
+        return any(self.places.covers(asked, p) for p in self.places.find(text)) or any(s and s in text for s in shorts)
+
+    def _opening(self, paragraph: Paragraph) -> str:
+        """The first paragraphs of the paragraph's article (ARTICLE_LEAD), datelines left out."""
         if not self._article_text:  # read once, on the first question that needs it
             parts: dict[tuple[str, str], list[str]] = {}
             for p in self.index.paragraphs:
                 parts.setdefault((p.source_file, p.article), []).append(_DATELINE.sub("", p.search_text))
             self._article_text.update({key: " ".join(texts[:ARTICLE_LEAD]) for key, texts in parts.items()})
-        text = self._article_text.get((paragraph.source_file, paragraph.article), "")
-        return any(self.places.covers(asked, p) for p in self.places.find(text)) or any(s and s in text for s in shorts)
+        return self._article_text.get((paragraph.source_file, paragraph.article), "")
 
     def _rivals(self, asked: str, named: str) -> bool:
         """湖南 vs 岳阳's neighbour 安徽, 定日县 vs 那曲 or 河北张家口: places neither of which lies in

@@ -540,17 +540,33 @@ def the_whole_for_a_part(question: Question, sentence: str, figure: Figure) -> b
 _EVERY_KIND = re.compile(r"各类|各种|各项|全部|所有")
 
 
-def a_total_for_a_kind(question: Question, sentence: str, figure: Figure) -> bool:
+def a_total_for_a_kind(question: Question, sentence: str, figure: Figure,
+                       article: Callable[[], str] = str) -> bool:
     """"中保集团支付的财产险赔款" is not answered by "该集团公司共支付各类赔款369亿元": the figure's
     clause counts every kind of the thing (各类, 各项, 全部), and the kind the question names before
-    it (财产险) is printed nowhere in the sentence."""
+    it (财产险) is printed nowhere in the sentence. Nor is "集体工业" by plain "工业" (`article`: the
+    text a class of ownership may have been named in before the sentence left it out)."""
     clause = _clause_of(sentence, figure)
+    tagged = _tagged(question.text)
+    # "我国集体工业比上年增长了多少" is not answered by "我国工业比上年增长10.9%": a class of ownership
+    # the question puts before the noun, which the sentence's article never prints
+    classes = [(k, noun) for (k, _), (noun, _) in zip(tagged, tagged[1:]) if k in _REGISTERED_CLASSES]
+    if any(noun in clause and k not in sentence for k, noun in classes):
+        # an article that opened on 国有铁路 goes on to print plain 铁路 (`article`: heading, paragraph
+        # and the article's opening, read only here)
+        # but where it prints the noun under another class as well (国有工业…集体工业), the plain noun
+        # is the whole the classes divide
+        text = article()
+        if any(noun in clause and k not in sentence
+               and (k not in text or any(c != k and c + noun in text for c in _REGISTERED_CLASSES))
+               for k, noun in classes):
+            return True
     marks = list(_EVERY_KIND.finditer(clause))
     if not marks:
         return False
     # a kind is a common noun or a distinguishing word (国有); a name before the noun ("中国银行人民币
     # 贷款") is whose it is, and news often leaves it out ("全行…")
-    common = {t.word for t in jieba.posseg.lcut(question.text) if t.flag in ("n", "b", "vn", "nz", "an")} - _WHOLE_COUNTRY
+    common = {word for word, flag in tagged if flag in ("n", "b", "vn", "nz", "an")} - _WHOLE_COUNTRY
     for m in marks:
         rest = clause[m.end():]
         for word in question.focus:  # the noun 各类 opens ("各类中小园区": 中小, whatever 农业园区 asks)
@@ -563,6 +579,15 @@ def a_total_for_a_kind(question: Question, sentence: str, figure: Figure) -> boo
 
 
 _WHOLE_COUNTRY = {"全国", "我国", "国内", "中国", "全省", "全市"}
+# the classes statistics count an economy by (登记注册类型 and 企业规模), which jieba tags as nouns
+_REGISTERED_CLASSES = {"国有", "集体", "私营", "个体", "民营", "外资", "合资", "独资", "股份制", "乡镇", "公有",
+                       "非公有", "三资", "大中型", "中小型"}
+
+
+@lru_cache(maxsize=64)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """The question's words and their parts of speech, read once for all its candidate figures."""
+    return tuple((t.word, t.flag) for t in jieba.posseg.lcut(text))
 
 
 def _clause_of(sentence: str, figure: Figure) -> str:

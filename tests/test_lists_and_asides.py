@@ -451,3 +451,18 @@ def test_the_kind_is_read_at_the_noun_every_kind_opens():
     q = analyse("河南焦作那些大型农业园区辐射带动了多少个中小园区？", Tokenizer(), Places.load())
     [f] = [f for f in find_figures(sentence) if "来个" in f.text]
     assert not a_total_for_a_kind(q, sentence, f)
+
+
+@pytest.mark.parametrize(("question", "sentence", "article", "total"), [
+    # the article divides 工业 by ownership: plain 工业 is the whole, not 集体工业
+    ("1997年我国集体工业比上年增长了多少？", "１９９７年我国工业比上年增长１０．９％",
+     "国有工业增长５．４％。集体工业回落大，增１１．７％", True),
+    # an article that opened on 国有铁路 goes on to call it 铁路
+    ("1998年国有铁路基建投资初步安排多少？", "今年铁路建设规模初步安排３４９亿元",
+     "全年国有铁路完成基建投资３４２亿元", False),
+    ("1997年我国私营工业比上年增长了多少？", "１９９７年我国工业比上年增长１０．９％", "", True),  # never printed
+])
+def test_a_class_of_ownership_asked_is_not_answered_by_the_plain_noun(question, sentence, article, total):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = find_figures(sentence)[-1:]
+    assert a_total_for_a_kind(q, sentence, f, lambda: article) is total

@@ -421,15 +421,18 @@ _TOTAL = re.compile(r"(?<![公一])共(?![同产享性识])|累计")
 # "到1997年底…累计有几个": what stands at a date, not what was added in the year before it
 _AS_OF_A_DATE = re.compile(r"(?:到|截至|截止到?)[^，,。？?]{0,10}[底末]|累计")
 _ADDED = re.compile(r"又有|又新增|新增|新添|净增")
+_STOCK = re.compile(r"目前|现有|拥有|达到?了?$")
 
 
 def an_increment_for_a_stock(question: Question, sentence: str, figure: Figure) -> bool:
     """"到1997年底，实现“两基”的县累计有几个" is not answered by "1997年，全国又有400个县…达到…":
     what a year added (又有, 新增) is no count of all that stand at its end (1882个), unless the
-    question asks what was added."""
+    question asks what was added; nor is a level reached (累计, 目前, 达) what a year added."""
     clause = _CLAUSE_STOP.split(sentence[: figure.start])[-1]
-    if _ADDED.search(question.text):  # and the other way round: "又有多少" is not answered by "累计达到"
-        return bool(_CUMULATIVE.search(clause))
+    if _ADDED.search(question.text):  # and the other way round: "又有多少" is not answered by "累计达到",
+        # nor "新增的高速公路通车里程" by "目前，全国公路通车里程达121.4万公里" (a level reached, where the
+        # clause says nothing was added)
+        return bool(_CUMULATIVE.search(clause)) or bool(_STOCK.search(clause)) and not re.search("[新增]", clause)
     if not _AS_OF_A_DATE.search(question.text) or "新" in question.text:
         return False
     return bool(_ADDED.search(clause))

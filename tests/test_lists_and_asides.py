@@ -286,6 +286,17 @@ def test_what_a_year_added_is_not_what_stands_at_its_end(question, figure, verdi
     assert an_increment_for_a_stock(q, _TWO_BASICS, f) is verdict
 
 
+@pytest.mark.parametrize(("sentence", "figure", "stock"), [
+    ("目前，全国公路通车里程达121.4万公里", "121.4万公里", True),  # a level reached
+    ("去年全国公路新增通车里程2.7万公里，其中高速公路1313公里", "1313公里", False),
+    ("去年全国公路新增通车里程达2.7万公里", "2.7万公里", False),  # 达 what was added
+])
+def test_a_level_reached_is_not_what_a_year_added(sentence, figure, stock):
+    q = analyse("1997年全国新增的高速公路通车里程是多少公里？", Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert an_increment_for_a_stock(q, sentence, f) is stock
+
+
 @pytest.mark.parametrize("sentence, figure, bound", [
     ("在已建成投产的总投资1000万美元以上的116个大工业项目中", "1000万美元以上", True),  # picks out the 116
     ("在已建成投产的总投资1000万美元以上的116个大工业项目中", "116个", False),

@@ -401,7 +401,7 @@ class Extractor:
         """0 when the text is about the asked place; None (rejected) when it is about another
         place of the same rank; a penalty when it names no place at all."""
         if not question.places:
-            return 0.0
+            return self._country_fit(question, sentence, paragraph)
         fit = 0.0
         for asked in question.places:
             # "湖南的种子公司在海南三亚…": a place the question names in another role is no rival;
@@ -448,6 +448,21 @@ class Extractor:
         article is about. A place named once further down ("宝鸡电池厂" in a national list) is not."""
         text = self._opening(paragraph)
         return any(self.places.covers(asked, p) for p in self.places.find(text)) or any(s and s in text for s in shorts)
+
+    def _country_fit(self, question: Question, sentence: str, paragraph: Paragraph) -> float | None:
+        """A question on the whole country ("全国完成房地产开发投资多少") is not answered by a sentence
+        that names one of its provinces or cities and not the country ("如北京完成投资233亿元"), nor by
+        a sentence that names no place in a paragraph on one of them ("据介绍，1997年共探明天然气500多亿
+        立方米" on 新疆)."""
+        if not _OWN_COUNTRY.search(question.text):
+            return 0.0
+        for scope in (sentence, f"{self._heading(paragraph)} {paragraph.search_text}"):
+            if _OWN_COUNTRY.search(scope):
+                return 0.0
+            if any(p not in self.home and p != self.places.country and self.places.in_country(p)
+                   for p in self.places.find(_DATELINE.sub("", scope))):
+                return None
+        return 0.0
 
     def _opening(self, paragraph: Paragraph) -> str:
         """The first paragraphs of the paragraph's article (ARTICLE_LEAD), datelines left out."""

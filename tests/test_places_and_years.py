@@ -269,6 +269,12 @@ def test_the_countrys_figure_is_no_provinces(country_and_province):
     assert country_and_province.ask("1997年我国中央级税收收入完成多少？").text.startswith("答：4261亿元。")
 
 
+def test_a_provinces_figure_is_not_the_countrys(country_and_province):
+    # and the other way round: 福建's revenue is not the whole country's
+    assert country_and_province.ask("1997年全国财政总收入是多少？").refused
+    assert country_and_province.ask("1997年福建财政总收入是多少？").text.startswith("答：250.8亿元。")
+
+
 def test_a_plan_does_not_answer_for_a_year_past(country_and_province):
     # "今年…将建成深水泊位9个" in a 1998 paper is 1998's plan, not what 1997 did
     assert country_and_province.ask("1997年我国港口建成深水泊位多少个？").refused

@@ -413,10 +413,18 @@ def over_several_years(question: Question, sentence: str, figure: Figure, lead: 
         before = re.split(r"[。！？]", lead.rstrip("。！？ "))[-1]
         spanned = bool(_YEAR_SPAN.search(before))
     cumulative = bool(_CUMULATIVE.search(clause)) and not set(question.years) & set(years_printed(lead + segment, issue))
-    return bool(_SEVERAL_YEARS.search(clause)) or cumulative or spanned
+    # "几年来，湖南省煤炭系统共筹资600多万元": a sentence that opens on a span dates all it goes on to say
+    # (not "一年来", the year past; nor a clause that names its own year: "…，仅去年安排…1.79亿元")
+    opening = _SPAN_OPENING.match(sentence)
+    opened = bool(opening) and opening.end() <= figure.start and not _SPAN_ASKED.search(question.text) \
+        and not years_printed(sentence[opening.end(): figure.start], issue) and not YEAR.search(sentence[opening.end(): figure.start])
+    return bool(_SEVERAL_YEARS.search(clause)) or cumulative or spanned or opened
 
 
 _TOTAL = re.compile(r"(?<![公一])共(?![同产享性识])|累计")
+_SPAN_OPENING = re.compile(r"^(?:近|这|最近)?(?:\d+|[二三四五六七八九十两几多]+)年(?:来|间|中|里)[，,]")
+# a span the question asks itself ("最近3年"; not "1997年一年", which the question reads as 1年)
+_SPAN_ASKED = re.compile(r"(?<![\d０-９])(?:[2-9]|[1-9]\d|[二三四五六七八九十两几多])年(?![底末初])")
 
 # "到1997年底…累计有几个": what stands at a date, not what was added in the year before it
 _AS_OF_A_DATE = re.compile(r"(?:到|截至|截止到?)[^，,。？?]{0,10}[底末]|累计")

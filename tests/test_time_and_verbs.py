@@ -207,6 +207,12 @@ def test_a_quantity_named_by_its_dimension_wants_that_unit(question, asks, dimen
     # a year printed after the span dates its own figure
     ("1993年底中小学教职工人均居住面积是多少？", "1994年至1997年完成投资413亿元，人均居住面积已由1993年底的6.98平方米提高",
      "6.98平方米", False),
+    # a sentence that opens on a span dates what it goes on to say, unless a clause names its own year
+    ("1997年一年湖南煤炭系统筹集了多少资金？", "几年来，湖南省煤炭系统共筹资600多万元", "600多万元", True),
+    ("1997年浙江省给贫困县安排了多少资金？", "最近3年来，省里先后出台6项新的扶贫举措，仅1997年安排给贫困县的资金就达1.79亿元",
+     "1.79亿元", False),
+    ("1997年贵州有多少干部驻乡包村扶贫？", "一年来，全省共有3.2万多名干部驻乡包村", "3.2万多名", False),  # the year past
+    ("浙江省最近3年出台了几项扶贫举措？", "最近3年来，省里先后出台6项新的扶贫举措", "6项", False),  # the span asked
 ])
 def test_a_sum_over_several_years_does_not_answer_for_one(question, sentence, figure, verdict):
     q = analyse(question, Tokenizer(), Places.load())

@@ -57,7 +57,7 @@ from .flanks import (
 from .index import HybridIndex
 from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
-from .text import clauses, normalise, segmented, sentences, share_heads
+from .text import DATELINE, clauses, normalise, segmented, sentences, share_heads
 
 # "和" and "及" part items when a figure stands on either side ("800公里的高速公路和540公里的…");
 # "一、二级" is one grade range, not two items
@@ -78,7 +78,6 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
 }
 # points are asked of two rates printed in % as much as of a printed change in points (only the
 # latter may be stated as the answer: Extractor.level_for_change)
-_DATELINE = re.compile(r"(?:本报|新华社|据新华社|中新社)[^，。：:]{0,12}?(?:\d{1,2}|[一二三四五六七八九十]+)月(?:\d{1,2}|[一二三四五六七八九十]+)日(?:讯|电)")
 # a compound of a pair (进出口 = 进口 + 出口) names the pair: a word printed only inside it is not printed
 # "出口额", "产量", "产值": the amount of what the stem names, which print may give by the stem alone
 _AMOUNT_SUFFIX = set("额量值")
@@ -412,7 +411,7 @@ class Extractor:
             # "浙江象山": a text on 象山 is on 浙江 too, though it never prints 浙江
             finer = [f for o in question.places if o != asked and self.places.covers(asked, o) and (f := self.places.short_form(o))]
             for scope in (sentence, paragraph.search_text, self._heading(paragraph)):
-                scope = _DATELINE.sub("", scope)  # "本报北京1月20日讯": where it was filed, not whose figures
+                scope = DATELINE.sub("", scope)  # "本报北京1月20日讯": where it was filed, not whose figures
                 named = [p for p in self.places.find(scope) if (p not in self.home or p == asked)
                          and not any(self.places.covers(o, p) for o in others)
                          and not (p == self.places.country and self.places.in_country(asked))]
@@ -460,7 +459,7 @@ class Extractor:
             if _OWN_COUNTRY.search(scope):
                 return 0.0
             if any(p not in self.home and p != self.places.country and self.places.in_country(p)
-                   for p in self.places.find(_DATELINE.sub("", scope))):
+                   for p in self.places.find(DATELINE.sub("", scope))):
                 return None
         return 0.0
 
@@ -469,7 +468,7 @@ class Extractor:
         if not self._article_text:  # read once, on the first question that needs it
             parts: dict[tuple[str, str], list[str]] = {}
             for p in self.index.paragraphs:
-                parts.setdefault((p.source_file, p.article), []).append(_DATELINE.sub("", p.search_text))
+                parts.setdefault((p.source_file, p.article), []).append(DATELINE.sub("", p.search_text))
             self._article_text.update({key: " ".join(texts[:ARTICLE_LEAD]) for key, texts in parts.items()})
         return self._article_text.get((paragraph.source_file, paragraph.article), "")
 

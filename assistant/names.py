@@ -9,7 +9,7 @@ import re
 import jieba.posseg
 
 from .question import COMMON_WORD, TITLE_WORD, WHICH_SEVERAL, Places, Question
-from .text import Tokenizer
+from .text import DATELINE, Tokenizer
 
 _ORGANISATION_SUFFIX = r"有限公司|公司|基金会|医院|大学|学院|中学|小学|商会|集团|研究院|中心|联盟|协会|局|厅|委员会|合作社|工作组|工作队|厂"
 _ORGANISATION = re.compile(rf"[\u4e00-\u9fff“”A-Za-z0-9]{{2,24}}?(?:{_ORGANISATION_SUFFIX})")
@@ -129,8 +129,13 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
         if listed:
             return listed
     if question.asks == "place":
-        named = [p for p in places.find(sentence) if p not in question.places and p not in asked_text]
+        text = DATELINE.sub("", sentence)  # "新华社太原1月21日电": where the report was filed
+        named = [p for p in places.find(text) if p not in question.places and p not in asked_text]
+        rank = _ASKED_RANK.search(asked_text)
+        if rank:  # "哪个省": a province the sentence prints, before a city in it
+            named = [p for p in named if len(places.lineage(p)) == _RANK_DEPTH[rank.group(1)]] or named
         if named:
+            sentence = text
             deepest = max(named, key=lambda p: len(places.lineage(p)))
             at = sentence.find(deepest)
             suffix = _PLACE_SUFFIX.match(sentence[at + len(deepest):]) if at >= 0 else None
@@ -140,6 +145,10 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
             if m.group(1) not in asked_text:
                 return f"“{m.group(1)}”"
     return ""
+
+
+_ASKED_RANK = re.compile(r"哪(?:个|一个)?(省|自治区|地区|地级市|县)")
+_RANK_DEPTH = {"省": 1, "自治区": 1, "地区": 2, "地级市": 2, "县": 3}
 
 
 def asks_a_saying(question: Question) -> bool:

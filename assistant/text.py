@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 CJK = r"\u3400-\u9fff"
+# "本报北京1月20日讯", "新华社太原1月21日电": where and when a report was filed, not what it reports
+DATELINE = re.compile(r"(?:本报|新华社|据新华社|中新社)[^，。：:]{0,12}?(?:\d{1,2}|[一二三四五六七八九十]+)月(?:\d{1,2}|[一二三四五六七八九十]+)日(?:讯|电)")
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 # Half-width punctuation touching a Chinese character (or a closing quote) is layout noise;
 # digits keep theirs ("1.54", "6.8级", "1,200").

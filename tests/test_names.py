@@ -86,3 +86,19 @@ def test_a_quote_after_another_noun_is_not_the_saying_asked():
     places = Places.load()
     question = analyse("李鹏总理题词的内容是什么？", tokenizer, places)
     assert entity(question, "桐柏的自然条件是“七山一水二分田”", places, tokenizer) == ""
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("“帮战友”活动发源于哪个省？", "山西省"),  # not 太原, where the report was filed
+    ("“帮战友”活动发源于什么地方？", "山西省"),
+])
+def test_a_place_asked_is_not_the_dateline_and_is_of_the_rank_asked(question, place):
+    sentence = "新华社太原１月２１日电全国广大军属盛赞的“帮战友”活动的发源地———山西省实施“军属扶贫工程”"
+    q = analyse(question, Tokenizer(), Places.load())
+    assert entity(q, sentence, Places.load(), Tokenizer()) == place
+
+
+def test_a_province_asked_is_printed_before_a_city_in_it():
+    sentence = "这项活动由山西省太原市首创"
+    q = analyse("这项活动是哪个省首创的？", Tokenizer(), Places.load())
+    assert entity(q, sentence, Places.load(), Tokenizer()) == "山西省"

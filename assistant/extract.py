@@ -42,6 +42,7 @@ from .flanks import (
     names_a_sibling,
     names_another_quantity,
     of_a_group,
+    one_of_a_pair_asked,
     one_year_of_a_span,
     outside_the_subset,
     over_several_years,
@@ -258,7 +259,8 @@ class Extractor:
         time or subject for a question that asks no change, a part printed in brackets (含…) for the
         whole, what a year added for all that stand at its end, a plan for a year past, a bound that
         picks out what another figure counts, another season's, the whole (进出口) for a part (出口),
-        every kind (各类赔款) or every class of ownership (工业) for one (财产险赔款, 集体工业).
+        every kind (各类赔款) or every class of ownership (工业) for one (财产险赔款, 集体工业), one item's
+        figure of a 分别 list for two items asked together.
         `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
@@ -282,6 +284,7 @@ class Extractor:
                 or a_class_bound(question, sentence, figure)
                 or another_season(question, sentence, figure)
                 or the_whole_for_a_part(question, sentence, figure)
+                or one_of_a_pair_asked(question, sentence, figure)
                 or a_total_for_a_kind(question, sentence, figure, lambda: self.context(paragraph) + self._opening(paragraph))
                 or names_a_sibling(question, sentence, figure))
 

@@ -286,6 +286,19 @@ def respective_fit(question: Question, sentence: str, figure: Figure, figures: l
     return None
 
 
+def one_of_a_pair_asked(question: Question, sentence: str, figure: Figure) -> bool:
+    """"关税和进口环节税比上年增长了百分之几" is not answered by "征收关税354.1亿元，进口环节税585.9亿元，
+    分别比上年同期增长4%和14.6%": the question joins two items the sentence gives one figure each after
+    分别, so it asks of both together, which neither figure is."""
+    at = sentence.rfind("分别", 0, figure.start)
+    if at < 0 or re.search(r"[，,；;。]", sentence[at: figure.start]):  # "…分别组织…，拿出500多个岗位": their sum
+        return False
+    listed = sentence[:at]
+    words = question.focus
+    return any(re.search(f"{re.escape(a)}[和及与、]{re.escape(b)}", question.text) and a in listed and b in listed
+               and listed.find(a) != listed.find(b) for a in words for b in words if a != b)
+
+
 def _items_before(text: str, figures: list[Figure], n: int) -> list[str]:
     """"实现销售收入64.3亿元，利税10.1亿元，分别增长37.2%和24%": the n items before 分别, each named by
     the words after its last verb (the subject and verb they share are printed once, in the first)."""

@@ -25,6 +25,7 @@ from assistant.flanks import (
     aside_host,
     counts_an_action,
     names_a_sibling,
+    one_of_a_pair_asked,
     outside_the_subset,
     periods,
     printed_as_change,
@@ -477,3 +478,18 @@ def test_a_class_of_ownership_asked_is_not_answered_by_the_plain_noun(question, 
     q = analyse(question, Tokenizer(), Places.load())
     [f] = find_figures(sentence)[-1:]
     assert a_total_for_a_kind(q, sentence, f, lambda: article) is total
+
+
+@pytest.mark.parametrize(("question", "sentence", "figure", "pair"), [
+    ("关税和进口环节税比上年增长了百分之几？", "征收关税354.1亿元，进口环节税585.9亿元，分别比上年同期增长4%和14.6%",
+     "14.6%", True),  # both asked together: neither item's own rise
+    ("进口环节税比上年增长了百分之几？", "征收关税354.1亿元，进口环节税585.9亿元，分别比上年同期增长4%和14.6%",
+     "14.6%", False),
+    # a figure in a later clause is what they gave together
+    ("市商委和卫生局拿出了多少个岗位？", "市商委、卫生局、旅游局分别组织10家商场、10家医院、10家宾馆进行清岗腾岗，拿出500多个岗位",
+     "500多个", False),
+])
+def test_two_items_asked_together_are_not_answered_by_one_of_a_respective_list(question, sentence, figure, pair):
+    q = analyse(question, Tokenizer(), Places.load())
+    [f] = [f for f in find_figures(sentence) if f.text == figure]
+    assert one_of_a_pair_asked(q, sentence, f) is pair

@@ -285,7 +285,7 @@ class Extractor:
                 or another_season(question, sentence, figure)
                 or the_whole_for_a_part(question, sentence, figure)
                 or one_of_a_pair_asked(question, sentence, figure)
-                or a_total_for_a_kind(question, sentence, figure, lambda: self.context(paragraph) + self._opening(paragraph))
+                or a_total_for_a_kind(question, sentence, figure, lambda: f"{self.context(paragraph)} {self._opening(paragraph)}")
                 or names_a_sibling(question, sentence, figure))
 
     @staticmethod

@@ -574,16 +574,13 @@ def a_total_for_a_kind(question: Question, sentence: str, figure: Figure,
     tagged = _tagged(question.text)
     # "我国集体工业比上年增长了多少" is not answered by "我国工业比上年增长10.9%": a class of ownership
     # the question puts before the noun, which the sentence's article never prints
-    classes = [(k, noun) for (k, _), (noun, _) in zip(tagged, tagged[1:]) if k in _REGISTERED_CLASSES]
-    if any(noun in clause and k not in sentence for k, noun in classes):
-        # an article that opened on 国有铁路 goes on to print plain 铁路 (`article`: heading, paragraph
-        # and the article's opening, read only here)
-        # but where it prints the noun under another class as well (国有工业…集体工业), the plain noun
-        # is the whole the classes divide
-        text = article()
-        if any(noun in clause and k not in sentence
-               and (k not in text or any(c != k and c + noun in text for c in _REGISTERED_CLASSES))
-               for k, noun in classes):
+    unprinted = [(k, noun) for (k, _), (noun, _) in zip(tagged, tagged[1:])
+                 if k in _REGISTERED_CLASSES and noun in clause and k not in sentence]
+    if unprinted:
+        # an article that opened on 国有铁路 goes on to print plain 铁路; but where it prints the noun
+        # under another class as well (国有工业…集体工业), the plain noun is the whole the classes divide
+        text = article()  # read only here
+        if any(k not in text or any(c != k and c + noun in text for c in _REGISTERED_CLASSES) for k, noun in unprinted):
             return True
     marks = list(_EVERY_KIND.finditer(clause))
     if not marks:

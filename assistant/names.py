@@ -135,10 +135,9 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
         if rank:  # "哪个省": a province the sentence prints, before a city in it
             named = [p for p in named if len(places.lineage(p)) == _RANK_DEPTH[rank.group(1)]] or named
         if named:
-            sentence = text
             deepest = max(named, key=lambda p: len(places.lineage(p)))
-            at = sentence.find(deepest)
-            suffix = _PLACE_SUFFIX.match(sentence[at + len(deepest):]) if at >= 0 else None
+            at = text.find(deepest)
+            suffix = _PLACE_SUFFIX.match(text[at + len(deepest):]) if at >= 0 else None
             return deepest + (suffix.group(0) if suffix else "")
     if re.search(r"叫什么|名称|名字|称为|叫做", asked_text):
         for m in re.finditer(r"“([^”]{2,30})”", sentence):
@@ -147,8 +146,8 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
     return ""
 
 
-_ASKED_RANK = re.compile(r"哪(?:个|一个)?(省|自治区|地区|地级市|县)")
-_RANK_DEPTH = {"省": 1, "自治区": 1, "地区": 2, "地级市": 2, "县": 3}
+_ASKED_RANK = re.compile(r"哪(?:个|一个)?(省|自治区|县)")
+_RANK_DEPTH = {"省": 1, "自治区": 1, "县": 3}  # depth in the gazetteer: province, prefecture, county
 
 
 def asks_a_saying(question: Question) -> bool:

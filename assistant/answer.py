@@ -21,6 +21,7 @@ from .sources import citation_label
 
 ACCEPT = 0.55  # share of the question's focus that must surround an answer
 RELATED = 0.3  # below this a paragraph is not even worth showing as related
+RELATED_SHOWN = 2  # sentences a refusal shows as related
 SAYING_POOL = 5  # the best candidates read for a quoted saying
 TIE = 0.08  # candidates this close to the best are alternative answers
 # the end of a change the question started ("从44个压到了几个") needs only a quarter of its words:
@@ -92,9 +93,9 @@ class ExtractiveAnswerer:
                 return self._several(question, decision.several, asked)
             return self._single(question, decision.answer, asked)
         candidates = self.extractor.candidates(question, hits)
-        accepted = self._decide(question, candidates)
+        accepted, closest = self._decide(question, candidates)
         if not accepted:
-            return self._refuse(question, [c for c in candidates if c.coverage >= RELATED][:2], asked)
+            return self._refuse(question, [*closest, *(c for c in candidates if c.coverage >= RELATED)], asked)
         best = accepted[0]
         if question.asks in ("person", "organisation"):
             # the first accepted sentence that names one: a quote that names no one answers no "哪家"
@@ -104,8 +105,9 @@ class ExtractiveAnswerer:
             return self._several(question, rivals, asked)
         return self._single(question, best, asked)
 
-    def _decide(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
-        """The candidates that may be stated, best first: the rule reader's verdict as the judge lets it stand."""
+    def _decide(self, question: Question, candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+        """The candidates that may be stated, best first: the rule reader's verdict as the judge lets
+        it stand; and those the judge found closest, shown with a refusal."""
         # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
         # operand for a difference
         eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
@@ -114,12 +116,12 @@ class ExtractiveAnswerer:
                     and not (c.figure is not None and c.figure.text in question.answered_before)]
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
-            stands, _ = self.judge.choose(question, eligible, accepted[0] if accepted else None)
-            if stands is None:
-                return []  # the judge refuses what the rules would state
+            verdict = self.judge.choose(question, eligible, accepted[0] if accepted else None)
+            if verdict.answer is None:
+                return [], verdict.closest  # the judge refuses what the rules would state
             if not accepted:
-                return [stands]  # and states, where it is sure, what they refuse (reader/judge.py)
-        return accepted
+                return [verdict.answer], []  # and states, where it is sure, what they refuse (reader/judge.py)
+        return accepted, []
 
     def _saying(self, question: Question, hits: list[Hit]) -> Candidate | None:
         """"题词的内容": the sentence that prints the saying in quotes after the noun asked. The
@@ -135,7 +137,7 @@ class ExtractiveAnswerer:
         it names a figure's label. The figure printed right after the words the question ends on
         ("人均占有粮食325公斤") answers it, where the rules would state that figure for a number asked."""
         as_figure = replace(question, asks="number")
-        accepted = self._decide(as_figure, self.extractor.candidates(as_figure, hits))
+        accepted, _ = self._decide(as_figure, self.extractor.candidates(as_figure, hits))
         if not accepted or accepted[0].figure is None or not question.focus:
             return None
         best, last = accepted[0], question.focus[-1]
@@ -234,11 +236,13 @@ class ExtractiveAnswerer:
         sources = _Sources()
         lines = ["资料中没有找到这个问题的答案。"]
         if related:
-            lines.append("相关内容（并非所问）：")
+            lines.append("相关内容（未用作答案，仅供参考）：")
             seen = set()
             for c in related:
                 if c.sentence in seen:
                     continue
+                if len(seen) == RELATED_SHOWN:
+                    break
                 seen.add(c.sentence)
                 n = sources.cite(c.paragraph)
                 lines.append(f"- “{_trim(c.sentence, '')}”[{n}]")

@@ -13,6 +13,7 @@ KIND_NAMES = {"figure": "数字", "fact": "事实", "multi_hop": "多跳", "foll
               "ambiguous": "多来源", "paraphrase": "换说法"}
 HEADLINE = (("n", "questions", "{}"), ("accuracy", "accuracy", "{:.3f}"),
             ("answerable acc.", "answerable_accuracy", "{:.3f}"), ("false refusals", "false_refusals", "{:.3f}"),
+            ("refusals pointing", "refusals_pointing", "{:.3f}"),
             ("refusal acc.", "refusal_accuracy", "{:.3f}"), ("confident-wrong", "confident_wrong", "{:.3f}"),
             ("number fidelity", "number_fidelity", "{:.3f}"), ("citation acc.", "citation_accuracy", "{:.3f}"),
             ("recall@5", "recall_at_5", "{:.3f}"))
@@ -22,7 +23,7 @@ def print_summary(evaluation: Evaluation) -> None:
     slices = evaluation.slices()
     for run, split, m in _rows(evaluation, slices):
         print(f"{run.name:<26} {split:<4} n={m['questions']:<4} 准确率 {m['accuracy']:.3f}｜误拒 {m['false_refusals']:.3f}｜"
-              f"拒答准确率 {m['refusal_accuracy']:.3f}｜自信答错 {m['confident_wrong']:.3f}｜"
+              f"拒答准确率 {m['refusal_accuracy']:.3f}｜拒答指向原段 {m['refusals_pointing']:.3f}｜自信答错 {m['confident_wrong']:.3f}｜"
               f"数字可溯 {m['number_fidelity']:.3f}｜recall@5 {m['recall_at_5']:.3f}｜p50 {m['latency_p50_ms']} ms")
     for suite, why in evaluation.skipped.items():
         print(f"跳过 {suite}：{why}")
@@ -117,7 +118,9 @@ def _headline(evaluation: Evaluation, slices: dict) -> list[str]:
                      + f" | {m['latency_p50_ms']} / {m['latency_p95_ms']} ms |")
     return lines + ["", "Confident-wrong: share of all questions answered (not refused) but not correctly — a "
                     "figure or fact other than the gold one, or an answer to an unanswerable question. Answerable "
-                    "accuracy: accuracy over the answerable questions only."]
+                    "accuracy: accuracy over the answerable questions only. Refusals pointing: of the answerable questions "
+                    "refused, the share whose related sentences (shown as not the answer) come from the paragraph "
+                    "that holds it."]
 
 
 def _gaps(evaluation: Evaluation, slices: dict, targets: dict) -> list[str]:

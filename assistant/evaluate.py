@@ -29,6 +29,9 @@ class Scored:
     faithful: bool  # every stated number appears in a cited paragraph
     gold_rank: int | None  # rank of the gold paragraph among retrieved, None if absent
     why: str = ""
+    # a refused answerable question: whether the related sentences it showed (marked as not the
+    # answer) come from the paragraph that holds the answer; None for every other row
+    pointed: bool | None = None
 
 
 @dataclass
@@ -70,7 +73,8 @@ def score_row(row: dict, result: dict, paragraphs_with_quote: set[str]) -> Score
     quote = squash(row.get("source_quote") or "")
     cited_right = None if refused else any(quote in squash(t) for t in cited_texts)
     if refused:
-        return Scored(row, result, False, cited_right, faithful, gold_rank, "refused an answerable question")
+        pointed = bool(quote) and any(quote in squash(t) for t in cited_texts)
+        return Scored(row, result, False, cited_right, faithful, gold_rank, "refused an answerable question", pointed)
     correct, why = _answer_matches(row, body)
     return Scored(row, result, correct, cited_right, faithful, gold_rank, why)
 
@@ -140,6 +144,8 @@ def summarise(scored: list[Scored]) -> dict:
         "number_fidelity": share(scored, lambda s: s.faithful),
         "refusal_accuracy": share(unanswerable, lambda s: s.correct),
         "false_refusals": share(answerable, lambda s: bool(s.result.get("refused"))),
+        # of the answerable questions refused, those whose related sentences come from the answer's paragraph
+        "refusals_pointing": share([s for s in answerable if s.pointed is not None], lambda s: s.pointed),
         "recall_at_1": share(ranked, lambda s: s.gold_rank is not None and s.gold_rank <= 1),
         "recall_at_3": share(ranked, lambda s: s.gold_rank is not None and s.gold_rank <= 3),
         "recall_at_5": share(ranked, lambda s: s.gold_rank is not None and s.gold_rank <= 5),

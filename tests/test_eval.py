@@ -121,6 +121,15 @@ def test_citation_number_fidelity_and_refusals_are_scored():
     assert metrics["false_refusals"] == 1.0 and metrics["refusal_accuracy"] == 1.0
 
 
+def test_a_refusal_is_credited_when_its_related_sentences_come_from_the_answers_paragraph():
+    refusal = "资料中没有找到这个问题的答案。\n相关内容（未用作答案，仅供参考）：\n- “…”[1]"
+    pointing = score_row(ROW, result(refusal, refused=True, cited=(PARA,)), set())
+    elsewhere = score_row(ROW, result(refusal, refused=True, cited=("湖南……援藏资金",)), set())
+    assert not pointing.correct and pointing.pointed and elsewhere.pointed is False
+    assert score_row(ROW, result("答：1.54万人次。[1]", cited=(PARA,)), set()).pointed is None  # not a refusal
+    assert summarise([pointing, elsewhere])["refusals_pointing"] == 0.5
+
+
 def test_harness_writes_report_and_enforces_thresholds(tmp_path, seed_settings, seed_index, rows):
     subset = [r for r in rows if r["id"] in {"q001", "q013", "q022", "q063", "q157"}]
     small = write(tmp_path / "set.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in subset))

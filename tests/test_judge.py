@@ -73,8 +73,8 @@ def test_without_a_fitted_head_the_rule_pick_stands_and_the_shortlist_is_collect
     question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
     seen = []
     judge = Judge(assistant.extractive.extractor, None, sink=lambda q, listed, pick: seen.append((listed, pick)))
-    assert judge.choose(question, found, found[0])[0] is found[0]
-    assert judge.choose(question, found, None)[0] is None
+    assert judge.choose(question, found, found[0]).answer is found[0]
+    assert judge.choose(question, found, None).answer is None
     assert len(seen) == 2 and seen[0][1] is found[0]
 
 
@@ -82,20 +82,20 @@ def test_the_judge_lets_the_rule_answer_stand_at_its_threshold(assistant):
     question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
     sure = Judge(assistant.extractive.extractor, constant_model(0.9, 0.5))
     unsure = Judge(assistant.extractive.extractor, constant_model(0.3, 0.5))
-    assert sure.choose(question, found, found[0])[0] is found[0]
-    assert sure.choose(question, found, None)[0] is None  # below the rescue threshold, refused stays refused
-    picked, probability = unsure.choose(question, found, found[0])
-    assert picked is None and probability == pytest.approx(0.3)
+    assert sure.choose(question, found, found[0]).answer is found[0]
+    assert sure.choose(question, found, None).answer is None  # below the rescue threshold, refused stays refused
+    verdict = unsure.choose(question, found, found[0])
+    assert verdict.answer is None and verdict.probability == pytest.approx(0.3)
 
 
 def test_where_the_rules_refuse_the_judge_states_its_best_only_above_the_rescue_threshold(assistant):
     question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
     rescuing = Judge(assistant.extractive.extractor, constant_model(0.8, 0.5, rescue=0.75))
-    picked, probability = rescuing.choose(question, found, None)
-    assert picked is found[0] and probability == pytest.approx(0.8)  # all tie: the rule scorer's first
+    verdict = rescuing.choose(question, found, None)
+    assert verdict.answer is found[0] and verdict.probability == pytest.approx(0.8)  # all tie: the rule scorer's first
     strict = Judge(assistant.extractive.extractor, constant_model(0.7, 0.5, rescue=0.75))
-    assert strict.choose(question, found, None)[0] is None
-    assert strict.choose(question, found, found[0])[0] is found[0]  # the rule pick has a threshold of its own
+    assert strict.choose(question, found, None).answer is None
+    assert strict.choose(question, found, found[0]).answer is found[0]  # the rule pick has a threshold of its own
 
 
 def test_a_figure_sharing_no_word_with_the_question_is_never_rescued(assistant):
@@ -103,10 +103,10 @@ def test_a_figure_sharing_no_word_with_the_question_is_never_rescued(assistant):
     question is printed around it."""
     question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
     sure = Judge(assistant.extractive.extractor, constant_model(0.99, 0.5, rescue=0.6))
-    assert sure.choose(question, found, None)[0] is found[0]
+    assert sure.choose(question, found, None).answer is found[0]
     for c in found:
         c.coverage = 0.0
-    assert sure.choose(question, found, None)[0] is None
+    assert sure.choose(question, found, None).answer is None
 
 
 def test_times_agree_by_what_they_mean_not_how_they_are_printed():
@@ -172,3 +172,27 @@ def test_the_judged_reader_answers_with_citations(seed_settings, seed_index):
     assert judged.extractive.judge is not None
     answer = judged.ask("湖南援藏3年来引进企业多少家？")
     assert "71家" in answer.text.split("\n")[0] and answer.citations
+
+
+def test_a_refusal_keeps_the_candidates_the_judge_found_closest_most_probable_first(assistant):
+    """What the judge weighed and could not be sure of is what a refusal shows as related: a
+    paraphrase shares too few printed words with the question for the rule scorer's coverage."""
+    question, found = ranked(assistant, "湖南援藏3年来引进企业多少家？")
+    unsure = Judge(assistant.extractive.extractor, constant_model(0.3, 0.5))
+    verdict = unsure.choose(question, found, found[0])
+    assert verdict.answer is None and verdict.closest and verdict.closest[0] is found[0]
+    hopeless = Judge(assistant.extractive.extractor, constant_model(0.05, 0.5))
+    assert hopeless.choose(question, found, found[0]).closest == []  # too improbable to show
+
+
+def test_a_refused_question_shows_the_closest_sentence_marked_as_not_the_answer(assistant):
+    from assistant.answer import ExtractiveAnswerer
+
+    prepared = assistant.prepare("湖南援藏3年来引进企业多少家？", Conversation())
+    extractor = assistant.extractive.extractor
+    unsure = ExtractiveAnswerer(extractor, judge=Judge(extractor, constant_model(0.3, 0.5)))
+    answer = unsure.answer(prepared.question, prepared.hits, asked=prepared.asked)
+    assert answer.refused and "未用作答案" in answer.text
+    best = extractor.candidates(prepared.question, prepared.hits)[0]
+    assert best.paragraph.paragraph_id in {c.paragraph_id for c in answer.citations}
+    assert "答：" not in answer.text

@@ -48,6 +48,7 @@ JUDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "judge_model.json
 # a figure the rules refuse is stated only where some of the question is printed around it: the
 # trees never saw enough candidates that share no word with the question to judge them
 RESCUE_COVERAGE = 0.05
+CLOSEST_PROBABILITY = 0.1  # a refused question's candidates this probable are shown as related
 SHORTLIST = 3  # the rule scorer's best candidates with distinct answers the judge weighs
 BY_MEANING, BY_MEANING_POOL = 2, 40  # and the best by meaning among the rule scorer's first 40
 
@@ -95,6 +96,13 @@ class JudgeModel:
 
 
 @dataclass
+class Verdict:
+    answer: Candidate | None  # None: refuse
+    probability: float  # that the answer (or, on a refusal, the candidate weighed) is right
+    closest: list[Candidate] = field(default_factory=list)  # shortlisted, most probable first
+
+
+@dataclass
 class Shortlisted:
     candidate: Candidate
     features: np.ndarray
@@ -109,26 +117,30 @@ class Judge:
         self.model = model
         self.sink = sink
 
-    def choose(self, question: Question, ranked: list[Candidate], rule_pick: Candidate | None) -> tuple[Candidate | None, float]:
+    def choose(self, question: Question, ranked: list[Candidate], rule_pick: Candidate | None) -> Verdict:
         """The answer the judge lets stand (None: refuse) and the probability that it is the answer:
         the rule reader's pick at the threshold, or, where the rules refuse, the most probable
         shortlisted candidate at the rescue threshold."""
         if self.model is None and self.sink is None:
-            return rule_pick, 1.0 if rule_pick is not None else 0.0
+            return Verdict(rule_pick, 1.0 if rule_pick is not None else 0.0)
         listed = self.shortlist(question, ranked, rule_pick)
         if self.sink is not None:
             self.sink(question, listed, rule_pick)
         if self.model is None or not listed:
-            return rule_pick, 1.0 if rule_pick is not None else 0.0
+            return Verdict(rule_pick, 1.0 if rule_pick is not None else 0.0)
         probabilities = self.model.probability(np.vstack([s.features for s in listed]))
+        # a refusal shows what came closest: a paraphrase the judge ranks first but cannot be sure of
+        # shares few printed words with the question, so the rule scorer's coverage would show nothing
+        closest = [listed[i].candidate for i in np.argsort(-probabilities, kind="stable")
+                   if probabilities[i] >= CLOSEST_PROBABILITY]
         if rule_pick is not None:
             mine = next(i for i, s in enumerate(listed) if s.candidate is rule_pick)
             probability = float(probabilities[mine])
-            return (rule_pick if probability >= self.model.threshold else None), probability
+            return Verdict(rule_pick if probability >= self.model.threshold else None, probability, closest)
         best = int(np.argmax(probabilities))  # the first on a tie, as training counts it
         probability = float(probabilities[best])
         stands = probability >= self.model.rescue_threshold and listed[best].candidate.coverage >= RESCUE_COVERAGE
-        return (listed[best].candidate if stands else None), probability
+        return Verdict(listed[best].candidate if stands else None, probability, closest)
 
     def shortlist(self, question: Question, ranked: list[Candidate], rule_pick: Candidate | None) -> list[Shortlisted]:
         seen, picked = set(), []

@@ -30,6 +30,10 @@ class Settings:
     top_k: int = 6  # paragraphs handed to the answerer
     candidates: int = 30  # per retriever before fusion
     rrf_k: int = 60
+    # each retriever's own best few are always read: reciprocal-rank fusion ranks a paragraph only
+    # one retriever found (a question in other words, which only the dense side understands)
+    # below any paragraph both rank middling, so a dense first place could end 12th
+    each_best: int = 2
     # where the paragraph vectors and BM25 postings live (assistant/stores/): "faiss" (embedded
     # FAISS + bm25s, the default), "milvus:PATH.db" (Milvus Lite) or "http://HOST:19530" (a server)
     store: str = "faiss"

@@ -85,7 +85,7 @@ class HybridRetriever(BaseRetriever):
         ordered = sorted(fused, key=lambda pid: (-fused[pid], self.index.position.get(pid, 0)))
         self.last_timings = timings
         hits = []
-        for rank, pid in enumerate(ordered[:top_k], start=1):
+        for rank, pid in enumerate(_read(ordered, top_k, [dense_ranks, lexical_ranks], self.settings.each_best), start=1):
             paragraph = self.index.paragraph(pid)
             if paragraph is not None:
                 hits.append(Hit(paragraph, fused[pid], rank, dense_ranks.get(pid), lexical_ranks.get(pid)))
@@ -101,3 +101,15 @@ class HybridRetriever(BaseRetriever):
                 self._scopes.clear()
             self._scopes[scope] = Allowed(scope, mask, int(mask.sum()))
         return self._scopes[scope]
+
+
+def _read(ordered: list[str], top_k: int, rankings: list[dict[str, int]], each_best: int) -> list[str]:
+    """The `top_k` paragraphs handed to the reader, in fused order: each retriever's first
+    `each_best` among them, the rest by fused rank. (A store that fuses in its own engine reports
+    no per-retriever ranks; its fused order stands.)"""
+    kept = {pid for ranks in rankings for pid, rank in ranks.items() if rank <= each_best}
+    kept = set(sorted(kept, key=ordered.index)[:top_k])
+    rest = [pid for pid in ordered if pid not in kept][: max(top_k - len(kept), 0)]
+    chosen = kept | set(rest)
+    return [pid for pid in ordered if pid in chosen]
+

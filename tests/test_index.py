@@ -33,6 +33,26 @@ def test_bm25_scores_chinese(seed_settings, seed_index):
     assert hits and "122万元" in hits[0].paragraph.text
 
 
+def test_each_retrievers_first_places_are_read_however_the_fusion_ranks_them():
+    """Reciprocal-rank fusion puts a paragraph only the dense side found (first) below every
+    paragraph both sides rank middling; the reader is still handed it, in fused order."""
+    from assistant.retrieve import _read
+
+    ordered = ["both-a", "both-b", "both-c", "both-d", "lexical-1", "both-e", "dense-1"]
+    dense = {"dense-1": 1, "both-a": 2, "both-b": 3}
+    lexical = {"lexical-1": 1, "both-a": 4, "both-b": 2}
+    assert _read(ordered, 4, [dense, lexical], 2) == ["both-a", "both-b", "lexical-1", "dense-1"]
+    assert _read(ordered, 4, [dense, lexical], 0) == ordered[:4]  # plain fusion
+    assert _read(ordered, 4, [{}, {}], 2) == ordered[:4]  # a store that fused in its engine
+
+
+def test_a_paragraph_only_the_dense_side_ranks_first_is_handed_to_the_reader(seed_settings, seed_index):
+    retriever = HybridRetriever(seed_index, seed_settings)
+    query = "给患脊柱侧弯的孩子做手术"
+    first = retriever.search(query, mode="dense")[0].paragraph.paragraph_id
+    assert first in {h.paragraph.paragraph_id for h in retriever.search(query)}
+
+
 def test_dense_search_finds_paraphrases(seed_settings, seed_index):
     hits = HybridRetriever(seed_index, seed_settings).search("给患脊柱侧弯的孩子做手术", mode="dense")
     assert any("洛桑阿旺" in h.paragraph.text for h in hits[:3])

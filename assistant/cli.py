@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--conversations", default="",
                        help="对话存储：sqlite:路径（默认 索引目录/conversations.sqlite3）、redis://主机:端口/库号，"
                             "或 memory（仅单进程，重启即失）")
-    sub.add_parser("train-reader", help="在两套语料的 dev 集上重新拟合答案评分模型，并报告 dev/test 指标")
+    train_reader = sub.add_parser("train-reader", help="在两套语料的 dev 集上重新拟合答案评分模型，并报告 dev/test 指标")
+    train_reader.add_argument("--measure-only", action="store_true",
+                              help="不重新拟合：只测包内现有模型的 dev/test 指标，写入 eval/readers.md")
     evaluate = sub.add_parser("eval", help="评测：数字、引用、拒答、检索与延迟")
     evaluate.add_argument("--set", type=Path, help="只评测这一个问题集（在 --corpus 上；比较回答方式用）")
     evaluate.add_argument("--suite", action="append", help="评测套件（可重复；默认 eval/suites.toml 中除 large 外全部）")
@@ -369,7 +371,7 @@ def cmd_eval(args, settings: Settings) -> int:
 def cmd_train_reader(args, settings: Settings) -> int:
     from .reader.train import main as train_main
 
-    return train_main(settings.embedding)
+    return train_main(settings.embedding, refit=not args.measure_only)
 
 
 COMMANDS = {

@@ -212,3 +212,15 @@ def test_ingest_takes_pdf_html_and_docx_pages_with_their_metadata(tmp_path, priv
         assert out.startswith("答：7所") and f"[1] {reference} ·《{county}新闻》" in out
     assert main([*args, "ask", "--newspaper", "山南报", "--since", "2026-02-04", "甲县今年新建幼儿园多少所？"]) == 0
     assert "甲县" not in capsys.readouterr().out.split("来源：")[-1]  # 2 February is outside the limits
+
+
+def test_train_reader_can_measure_the_models_in_the_package_without_refitting(monkeypatch):
+    """`assistant train-reader --measure-only` rewrites eval/readers.md for the code as it is now,
+    leaving the fitted models alone."""
+    from assistant import cli
+    from assistant.reader import train
+
+    calls = []
+    monkeypatch.setattr(train, "main", lambda embedding, refit=True: calls.append(refit) or 0)
+    assert cli.main(["train-reader", "--measure-only"]) == 0 and calls == [False]
+    assert cli.main(["train-reader"]) == 0 and calls == [False, True]

@@ -71,12 +71,12 @@ def score_row(row: dict, result: dict, paragraphs_with_quote: set[str]) -> Score
     if expected_refusal(row):
         return Scored(row, result, refused, None, faithful, gold_rank, "" if refused else "answered instead of refusing")
     quote = squash(row.get("source_quote") or "")
-    cited_right = None if refused else any(quote in squash(t) for t in cited_texts)
-    if refused:
-        pointed = bool(quote) and any(quote in squash(t) for t in cited_texts)
-        return Scored(row, result, False, cited_right, faithful, gold_rank, "refused an answerable question", pointed)
+    quote_cited = any(quote in squash(t) for t in cited_texts)
+    if refused:  # what it cited is what it showed as related, not a citation of an answer
+        return Scored(row, result, False, None, faithful, gold_rank, "refused an answerable question",
+                      bool(quote) and quote_cited)
     correct, why = _answer_matches(row, body)
-    return Scored(row, result, correct, cited_right, faithful, gold_rank, why)
+    return Scored(row, result, correct, quote_cited, faithful, gold_rank, why)
 
 
 def _answer_matches(row: dict, body: str) -> tuple[bool, str]:

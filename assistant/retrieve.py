@@ -107,9 +107,6 @@ def _read(ordered: list[str], top_k: int, rankings: list[dict[str, int]], each_b
     """The `top_k` paragraphs handed to the reader, in fused order: each retriever's first
     `each_best` among them, the rest by fused rank. (A store that fuses in its own engine reports
     no per-retriever ranks; its fused order stands.)"""
-    kept = {pid for ranks in rankings for pid, rank in ranks.items() if rank <= each_best}
-    kept = set(sorted(kept, key=ordered.index)[:top_k])
-    rest = [pid for pid in ordered if pid not in kept][: max(top_k - len(kept), 0)]
-    chosen = kept | set(rest)
+    kept = [pid for pid in ordered if any(ranks.get(pid, each_best + 1) <= each_best for ranks in rankings)][:top_k]
+    chosen = set(kept) | set([pid for pid in ordered if pid not in kept][: top_k - len(kept)])
     return [pid for pid in ordered if pid in chosen]
-

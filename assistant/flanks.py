@@ -70,7 +70,8 @@ def read_flanks(question: Question, sentence: str, figure: Figure, figures: list
     return FlankEvidence(
         words=coverage(question.focus, beside),
         counts_asked=bool(head) and (head in beside or any(alt in beside for alt in alternatives(head))),
-        range_start=is_range_start(left, right) and not _ASKS_BEFORE.search(question.text)
+        range_start=(is_range_start(left, right) or is_changed_from(left, sentence[figure.end:]))
+        and not _ASKS_BEFORE.search(question.text)
         and not _asked_time_beside(question, left),
         asks_change=bool(ASKS_CHANGE.search(question.text)),
         is_change=printed_as_change(sentence, figure),
@@ -141,6 +142,12 @@ def _asked_time_beside(question: Question, left: str) -> bool:
 def is_range_start(left: str, right: str) -> bool:
     """"从55万人减至28万人", "由1991年每生300元提高到…": the figure is where a change started."""
     return bool(re.search(r"[从由]", left)) and bool(RANGE_TO.match(right))
+
+
+def is_changed_from(left: str, after: str) -> bool:
+    """"分享比例由中央和地方各占50%，改为中央占80%": a change of arrangement names where it started
+    in a clause of its own."""
+    return bool(re.search(r"[从由]", left)) and bool(re.match(r"[，,](?:又|再|后|随后|现)?(?:改为|调整为|变为|变成)", after))
 
 
 def asked_quantity(question: Question) -> str:
@@ -655,6 +662,11 @@ def outside_the_subset(question: Question, sentence: str, figure: Figure) -> boo
         start = max(sentence.rfind(c, 0, max(start, 0)) for c in "，,；;。：:")
     ends = [i for i in (sentence.find(c, figure.end) for c in "，,；;。：:") if i >= 0]
     clause = sentence[start + 1: min(ends, default=len(sentence))]
+    if _PER_UNIT.match(clause) and start >= 0:
+        # "…上市出售已购公房1027户（套），平均每户（套）48.1平方米": a clause that opens with its
+        # measure per unit has no subject of its own; it speaks of the clause before it
+        start = max(sentence.rfind(c, 0, start) for c in "，,；;。：:")
+        clause = sentence[start + 1: min(ends, default=len(sentence))]
     return not any(w in clause for w in words)
 
 
@@ -788,6 +800,8 @@ def a_sum_for_a_part(question: Question, sentence: str, figure: Figure, figures:
     if re.match(r"[和、及与][近约超逾]?\d", sentence[figure.end:]):
         return False  # "村集体年均和农民人均纯收入为23万元和2800元": one figure for each, in order
     left, _ = flanks(sentence, figure, figures)
+    if re.search(r"各(?:占|为|是|有|达到?|自)?[近约超逾]?$", left):
+        return False  # "由中央和地方各占50%": each of the two has the figure, it is no sum
     label = _COORDINATED_LABEL.search(left)
     if label is None or not _a_word_of_its_own(left, label.end(1), label.start(2)):
         return False  # "累计推广普及省柴节煤灶": the 及 of 普及 joins nothing
@@ -881,13 +895,16 @@ def total_for_a_per_unit(question: Question, sentence: str, figure: Figure) -> b
     """"人均居住面积是多少" is not answered by "竣工面积1386万平方米": an amount per person or per
     unit is printed as one, in the figure's own clause, before it in the sentence, or in its unit
     ("4858元／平方米")."""
-    if not _PER_UNIT.search(question.text) or figure.kind in ("percent", "date"):
+    # "每个投资都在一千万美元以上的项目有多少个": 每…都 says every one of them, not an amount per one
+    asked = _EVERY.sub("", question.text)
+    if not _PER_UNIT.search(asked) or figure.kind in ("percent", "date"):
         return False
     clause = next((sentence[a:b] for a, b in clauses(sentence) if a <= figure.start < b), "")
     return not (_PER_UNIT_PRINTED.search(clause) or _PER_UNIT_PRINTED.search(sentence[: figure.start])
                 or re.match(r"[/／]", sentence[figure.end:]))
 
 
+_EVERY = re.compile(r"每[个家位项户]?[^，,。？?多几]{0,10}?都")
 # a speed is printed per hour as 时速 ("每小时能跑多少公里" → "最高时速…80公里")
 _PER_UNIT_PRINTED = re.compile(f"{_PER_UNIT.pattern}|[时秒]速")
 

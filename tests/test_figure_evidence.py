@@ -100,6 +100,20 @@ def test_where_a_change_started_is_asked_by_a_time_before_it(question, asks_the_
     assert beside.range_start is not asks_the_start
 
 
+@pytest.mark.parametrize(("question", "first_is_start"), [
+    ("证券交易印花税分成改了以后，中央拿几成？", True),
+    ("证券交易印花税分享比例调整以前，中央占多少？", False),  # asked where it started
+])
+def test_an_arrangement_changed_in_a_clause_of_its_own_started_at_its_first_figure(question, first_is_start):
+    from assistant.flanks import read_flanks
+
+    sentence = "分享比例由中央和地方各占50%，改为中央占80%，地方占20%"
+    figures = find_figures(sentence)
+    read = [read_flanks(Question(question, "percent"), sentence, f, figures, lambda words, text: 0.0, lambda word: ())
+            for f in figures]
+    assert [b.range_start for b in read] == [first_is_start, False, False]
+
+
 def test_a_year_printed_before_a_figure_pins_it_unless_the_asked_year_is_printed_too():
     asked = Question("1997年象山县国内生产总值是多少？", "money", years=["1997"])
     sentence = "1996年，象山县国内生产总值54亿元"

@@ -248,6 +248,9 @@ def test_a_question_that_names_its_own_action_may_put_it_otherwise():
     # a bare predicate ("占97.3%") is of the clause before it
     ("在消协调查的十大行业中，邮电通讯行业开展经营承诺的企业占多少？",
      "其中邮电通讯行业开展经营承诺的企业最多，占97.3%", "97.3%", False),
+    # a clause that opens with its measure per unit speaks of the clause before it, which prints the part
+    ("上海已售公房上市试点中，上市出售的已购公房平均每户多大？",
+     "3个试点区累计上市出售已购公房1027户（套），平均每户（套）48.1平方米", "48.1平方米", False),
     # 大中城市, 初中: no whole of which a part is asked
     ("节日前工商银行向30个大中城市的多少家大中型商业企业发放了贷款？", "向299户大型商场发放贷款", "299户", False),
 ])
@@ -353,6 +356,8 @@ def test_spans_and_clauses():
     ("1997年全国海关征收进口环节税金额？", "1997年，全国海关征收关税和进口环节税940亿元", "940亿元", True),
     # one figure for each, in order, even without 分别
     ("1997年福建全省村集体年均纯收入是多少？", "去年全省村集体年均和农民人均纯收入为23万元和2800元", "23万元", False),
+    # 各占: each of the two has the figure, it is no sum of them
+    ("证券交易印花税分享比例调整以前，中央占多少？", "分享比例由中央和地方各占50%，改为中央占80%", "50%", False),
     # what is done to the second thing is not part of its name
     ("1997年国内增值税和消费税两税实际完成多少？", "国内增值税和消费税两税收入共完成4047亿元", "4047亿元", False),
     # the 及 of 普及 joins nothing

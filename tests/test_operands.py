@@ -150,6 +150,10 @@ def test_an_amount_per_person_is_never_answered_by_a_total(assistant):
     speed = analyse("提速以后货车每小时最快跑多少公里？", Tokenizer(), Places.load())
     printed = "货物列车的最高时速从不足６０公里提高到８０公里"
     assert not total_for_a_per_unit(speed, normalise(printed), find_figures(normalise(printed))[-1])  # 时速: per hour
+    # 每…都 says every one of them: the count of projects is asked, not an amount per project
+    every = analyse("浦东每个投资都在一千万美元以上的大工业项目有多少个？", Tokenizer(), Places.load())
+    printed = "已建成投产１０００万美元以上的１１６个大工业项目"
+    assert not total_for_a_per_unit(every, normalise(printed), find_figures(normalise(printed))[-1])
 
 
 def test_parts_listed_after_qizhong_stay_parts_of_their_whole(assistant):

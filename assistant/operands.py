@@ -36,7 +36,7 @@ def split_question(question: Question) -> Operands | None:
     total = _SUM.search(text)
     difference = _DIFFERENCE.search(text)
     if total is not None:
-        op, m, op_span = "+", _JOIN.search(text[: total.start()]), total.span()
+        op, m, op_span = "+", _join_of_places(question, text[: total.start()]) or _JOIN.search(text[: total.start()]), total.span()
     elif difference is not None:
         op, m = "−", re.search(r"比", text)
         op_span = (difference.start(2), difference.end()) if difference.group(2) else difference.span()
@@ -44,11 +44,14 @@ def split_question(question: Question) -> Operands | None:
         return None
     if m is None:
         return None
+    def positions(term: str) -> list[int]:
+        return _positions(text, question.place_forms.get(term, term))
+
     terms = [t for t in dict.fromkeys([*question.focus, *question.places])
-             if not any(op_span[0] <= at < op_span[1] for at in _positions(text, t))]
-    before = [t for t in terms if any(at < m.start() for at in _positions(text, t))]
-    after = [t for t in terms if any(at >= m.end() for at in _positions(text, t))]
-    right = sorted((t for t in after if t not in before), key=lambda t: min(a for a in _positions(text, t) if a >= m.end()))
+             if not any(op_span[0] <= at < op_span[1] for at in positions(t))]
+    before = [t for t in terms if any(at < m.start() for at in positions(t))]
+    after = [t for t in terms if any(at >= m.end() for at in positions(t))]
+    right = sorted((t for t in after if t not in before), key=lambda t: min(a for a in positions(t) if a >= m.end()))
     shared = [t for t in before if t in after]
     if right and right[0] in question.places:
         # "同韩国和台湾的贸易额": the places are the operands, what follows is both's
@@ -60,6 +63,16 @@ def split_question(question: Question) -> Operands | None:
     if not left or not right:
         return None
     return Operands(op, left, right, shared)
+
+
+def _join_of_places(question: Question, text: str) -> re.Match | None:
+    """"我国和日本、香港的贸易额加起来": the join that stands between two places asked about, where the
+    question joins other things first (我国和…, the trade's other side)."""
+    for m in _JOIN.finditer(text):
+        named = [question.place_forms.get(p, p) for p in question.places]
+        if any(text[: m.start()].endswith(n) for n in named) and any(text[m.end():].startswith(n) for n in named):
+            return m
+    return None
 
 
 def _positions(text: str, term: str) -> list[int]:
@@ -78,8 +91,8 @@ def local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float
     # "水路货运量达12.8亿吨。客运量2.2亿人次": what the paragraph printed before may name the operand
     printed = [normalise(s) for s in sentences(candidate.paragraph.text)]
     earlier = "".join(printed[: printed.index(plain)]) if plain in printed else ""
-    coverage, _ = extractor.coverage(terms, [(item, 1.0), (clause, 0.85), (elided_subject(plain, mine, clauses(plain)), 0.85),
-                                             (plain, 0.5), (earlier, 0.45)])
+    scopes = [(item, 1.0), (clause, 0.85), (elided_subject(plain, mine, clauses(plain)), 0.85), (plain, 0.5), (earlier, 0.45)]
+    coverage, _ = extractor.coverage(terms, [(_places_spelt_out(extractor, scope), weight) for scope, weight in scopes])
     return coverage
 
 
@@ -108,9 +121,19 @@ def names_both(extractor: Extractor, parts: Operands, candidate: Candidate, plac
     plain, _, mine = candidate.in_print()
     if mine is None:
         return False
-    item = [(_bullet(item_around(plain, mine), mine.text), 1.0)]
+    item = [(_places_spelt_out(extractor, _bullet(item_around(plain, mine), mine.text)), 1.0)]
     sides = [[t for t in side if t not in places] or side for side in (parts.left, parts.right)]
     return all(extractor.coverage(side, item)[0] >= 0.85 for side in sides)
+
+
+def _places_spelt_out(extractor: Extractor, text: str) -> str:
+    """The text with each place it names under the name the question's operands use ("印尼，45.1亿美元"
+    names 印度尼西亚)."""
+    out, at = [], 0
+    for start, end, canonical in extractor.places.spans(text):
+        out += [text[at:start], canonical]
+        at = end
+    return "".join(out) + text[at:]
 
 
 def _bullet(scope: str, figure_text: str) -> str:

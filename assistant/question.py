@@ -266,6 +266,8 @@ class Question:
     # asked with no question word, as a headline names a figure ("1997年船舶工业出口创汇？")
     headline: bool = False
     vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it
+    # how each place is printed in the question where that is not its canonical name (印尼 for 印度尼西亚)
+    place_forms: dict[str, str] = field(default_factory=dict)
 
     @property
     def wants_figure(self) -> bool:
@@ -344,9 +346,10 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     if asks in ("number", "measure"):  # 面积下降了多少 (a percent) or 占多少 (a share) name no unit
         dimension = next((name for name, (pattern, _) in DIMENSIONS.items() if pattern.search(text)), "")
         asks = "measure" if dimension else asks
+    forms = {canonical: text[a:b] for a, b, canonical in places.spans(text) if text[a:b] != canonical}
     return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals,
                     dimension=dimension, kind_from_topic=kind_from_topic and asks == "money",
-                    headline=headline)
+                    headline=headline, place_forms=forms)
 
 
 # the last word of a title ("副市长", "总经理", "党委书记"): names.py reads a titled person by it

@@ -80,6 +80,11 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     assert sum_of.shared == ["客运量"] and "合计" not in sum_of.left + sum_of.right  # the operation names neither
     places = operands("1997年我国同韩国和台湾的贸易额加起来一共多少亿美元？")
     assert places.left == ["韩国"] and places.right[0] == "台湾"
+    # the join between the places asked about, not the first one (我国和…, the trade's other side)
+    listed = operands("1997年我国和日本、香港的贸易额加起来一共是多少？")
+    assert listed.left == ["日本"] and listed.right == ["香港"] and listed.shared == ["贸易额"]
+    alias = operands("1997年我国同澳大利亚和印尼的贸易额加起来一共多少？")  # 印尼 printed for 印度尼西亚
+    assert alias.left == ["澳大利亚"] and alias.right == ["印度尼西亚"]
     difference = operands("1997年海关征收的进口环节税比关税多出多少亿元？")
     assert difference.op == "−" and "环节税" in difference.left and difference.right == ["关税"]
     assert operands("1997年海关征收的进口环节税是多少？") is None
@@ -91,6 +96,9 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     # 940亿元 is 关税和进口环节税 together: neither operand
     ("1997年海关征收的进口环节税比关税多出多少亿元？", "231.8亿元", "585.9亿元 − 354.1亿元"),
     ("1997年我国同韩国和台湾的贸易额加起来一共多少亿美元？", "438.9亿美元", "240.5亿美元 + 198.4亿美元"),
+    ("1997年我国和日本、香港的贸易额加起来一共是多少？", "1115.8亿美元", "608.1亿美元 + 507.7亿美元"),
+    # 印尼 is 印度尼西亚 by its short name, in the question and on the page
+    ("1997年我国同台湾和印尼的贸易额加起来一共多少亿美元？", "243.5亿美元", "198.4亿美元 + 45.1亿美元"),
     ("浦东外资银行中获准经营人民币业务的比已开办的多几家？", "3家", "9家 − 6家"),
     # two figures that sit equally well with both operands' words: each is of the one named last before it
     ("1997年外商投资企业的进口比国有企业的进口多多少亿美元？", "167.5亿美元", "777.2亿美元 − 609.7亿美元"),

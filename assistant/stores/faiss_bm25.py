@@ -112,5 +112,9 @@ class Bm25Lexical:
         n = min(k, int((scores > 0).sum()))
         if n == 0:
             return []
-        top = np.argpartition(-scores, n - 1)[:n]
+        # paragraphs tied at the cut are taken in index order, so the same query always gets the same
+        # hits (argpartition alone picks among ties as its numpy version happens to)
+        cut = scores[np.argpartition(-scores, n - 1)[n - 1]]
+        above = np.flatnonzero(scores > cut)
+        top = np.concatenate([above, np.flatnonzero(scores == cut)[: n - len(above)]])
         return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]]

@@ -35,6 +35,13 @@ def browser_page(page_url):
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
         page.goto(page_url, wait_until="load")
         page.wait_for_selector("#question textarea", timeout=60_000)
+        # the server answers while it still builds the index; the title says so until a reload after
+        # it is built (slow on a busy machine)
+        deadline = time.time() + 180
+        while "正在建立索引" in page.inner_text("body") and time.time() < deadline:
+            time.sleep(2)
+            page.reload(wait_until="load")
+            page.wait_for_selector("#question textarea", timeout=60_000)
         yield page
         browser.close()
 

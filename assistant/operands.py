@@ -68,8 +68,8 @@ def split_question(question: Question) -> Operands | None:
 def _join_of_places(question: Question, text: str) -> re.Match | None:
     """"我国和日本、香港的贸易额加起来": the join that stands between two places asked about, where the
     question joins other things first (我国和…, the trade's other side)."""
+    named = [question.place_forms.get(p, p) for p in question.places]
     for m in _JOIN.finditer(text):
-        named = [question.place_forms.get(p, p) for p in question.places]
         if any(text[: m.start()].endswith(n) for n in named) and any(text[m.end():].startswith(n) for n in named):
             return m
     return None
@@ -92,7 +92,9 @@ def local(extractor: Extractor, terms: list[str], candidate: Candidate) -> float
     printed = [normalise(s) for s in sentences(candidate.paragraph.text)]
     earlier = "".join(printed[: printed.index(plain)]) if plain in printed else ""
     scopes = [(item, 1.0), (clause, 0.85), (elided_subject(plain, mine, clauses(plain)), 0.85), (plain, 0.5), (earlier, 0.45)]
-    coverage, _ = extractor.coverage(terms, [(_places_spelt_out(extractor, scope), weight) for scope, weight in scopes])
+    if any(t in extractor.places.aliases for t in terms):  # only a place may be printed by another name
+        scopes = [(_places_spelt_out(extractor, scope), weight) for scope, weight in scopes]
+    coverage, _ = extractor.coverage(terms, scopes)
     return coverage
 
 
@@ -121,8 +123,11 @@ def names_both(extractor: Extractor, parts: Operands, candidate: Candidate, plac
     plain, _, mine = candidate.in_print()
     if mine is None:
         return False
-    item = [(_places_spelt_out(extractor, _bullet(item_around(plain, mine), mine.text)), 1.0)]
+    item = _bullet(item_around(plain, mine), mine.text)
     sides = [[t for t in side if t not in places] or side for side in (parts.left, parts.right)]
+    if any(t in extractor.places.aliases for side in sides for t in side):
+        item = _places_spelt_out(extractor, item)
+    item = [(item, 1.0)]
     return all(extractor.coverage(side, item)[0] >= 0.85 for side in sides)
 
 

@@ -114,6 +114,19 @@ def test_milvus_scope_filter_admits_what_the_scope_admits(tmp_path, mode, kind):
         assert all(scores[i] >= cut or np.isclose(scores[i], cut) for i in lexical) and len(lexical) == len(theirs)
 
 
+def test_bm25_hits_tied_at_the_cut_are_taken_in_index_order():
+    import bm25s
+
+    from assistant.stores.faiss_bm25 import Bm25Lexical
+
+    # six paragraphs score alike for 词1; the three taken are the first three, whatever numpy does
+    terms = [["词1", "词2"]] * 6 + [["词1", "词1", "词1"], ["词3"]]
+    bm25 = bm25s.BM25()
+    bm25.index(terms, show_progress=False)
+    hits = Bm25Lexical(bm25).search(["词1"], 4)
+    assert hits[0] == 6 and hits[1:] == [0, 1, 2]
+
+
 def _run(settings, index):
     from assistant.evaluate import load_set
     from assistant.harness import run_set

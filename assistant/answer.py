@@ -11,6 +11,7 @@ from typing import Protocol
 
 from . import names
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
+from .operands import local
 from .extract import Candidate, Extractor
 from .flanks import asked_starts, ends_range_from
 from .question import Question
@@ -29,6 +30,19 @@ TIE = 0.08  # candidates this close to the best are alternative answers
 RANGE_END_WORDS = 0.25
 # what stands between a label and its figure ("产量达到", "收入共计", "为近")
 _LINKS = re.compile(r"(?:共计|合计|总计|累计|达到|为|达|是|有|共|约|近|超|逾|了)+$")
+
+
+def stated_before(question: Question, candidate: Candidate, extractor: Extractor) -> bool:
+    """A follow-up ("那外商投资企业的进口呢？") asks for something other than the figure the turn before
+    answered. The same value printed again is a new answer where its own clause names what the
+    follow-up newly asks ("小学毕业生升学率达100%，初中三年巩固率达100%": 初中三年巩固率呢？)."""
+    if candidate.figure is None or candidate.figure.text not in question.answered_before:
+        return False
+    new = [t for t in question.focus if t not in question.asked_before]
+    return not new or local(extractor, new, candidate) < OWN_CLAUSE
+
+
+OWN_CLAUSE = 0.85  # operands.local's weight of a word printed in the figure's own clause
 
 
 class Answerer(Protocol):
@@ -113,7 +127,7 @@ class ExtractiveAnswerer:
         eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)
                     and answers_operation(question, c)
                     and not part_for_a_sum(question, c, candidates, self.extractor)
-                    and not (c.figure is not None and c.figure.text in question.answered_before)]
+                    and not stated_before(question, c, self.extractor)]
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
             verdict = self.judge.choose(question, eligible, accepted[0] if accepted else None)

@@ -466,6 +466,7 @@ class Assistant:
         question = current if standalone == asked else self.analyse(standalone)
         if standalone != asked and previous is not None:
             question.answered_before = stated_figures_of(previous.answer_shown)
+            question.asked_before = list(previous.question.focus)
         # 西藏 in a Tibetan daily names no particular source: only other places constrain
         extractor = self.extractive.extractor
         question.places = [p for p in question.places if p not in extractor.home]

@@ -58,7 +58,7 @@ from .flanks import (
 from .index import HybridIndex
 from .question import Places, Question, Synonyms
 from .schema import Figure, Hit, Paragraph
-from .text import DATELINE, clauses, normalise, segmented, sentences, share_heads
+from .text import DATELINE, clauses, has_chinese, normalise, segmented, sentences, share_heads
 
 # "和" and "及" part items when a figure stands on either side ("800公里的高速公路和540公里的…");
 # "一、二级" is one grade range, not two items
@@ -120,7 +120,12 @@ class Candidate:
         where the candidate has none, or it is not printed there as it reads)."""
         plain = normalise(self.sentence)
         figures = find_figures(plain)
-        mine = next((f for f in figures if f.text == self.figure.text), None) if self.figure is not None else None
+        if self.figure is None:
+            return plain, figures, None
+        # "升学率达100%，初中三年巩固率达100%": the same text may be printed twice, so where it stands
+        # tells which one this is (a figure read elsewhere, an ordinal, is found by its text)
+        same = [f for f in figures if f.text == self.figure.text]
+        mine = next((f for f in same if f.start == self.figure.start), same[0] if same else None)
         return plain, figures, mine
 
 
@@ -749,6 +754,12 @@ def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], f
             earlier = [sentence[s:e] for s, e in spans[:index] if find_figures(sentence[s:e])]
             if len(earlier) >= len(mine):
                 return earlier[len(earlier) - len(mine) + k] + " " + clause
+    if index and not has_chinese(clause.replace(figure.text, "")):
+        # "日本，608.1亿美元；香港，507.7亿美元": a clause that is its figure alone is labelled by the
+        # clause before it, where that one prints no figure of its own
+        label = sentence[slice(*spans[index - 1])]
+        if not find_figures(label):
+            return label + "，" + clause
     return clause
 
 

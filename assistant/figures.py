@@ -20,7 +20,7 @@ for _kind, _units in {
     "people": "人次 人 名 位",
     "percent": "% 个百分点",
     "duration": "个月 小时 分钟 年 天 周",
-    "measure": "平方公里 平方米 立方米 千瓦时 公顷 公里 千米 厘米 毫米 米 公斤 千克 吨 克 亩 千瓦 兆瓦 级 倍 度",
+    "measure": "平方公里 平方米 立方米 千瓦时 公顷 公里 千米 厘米 毫米 米 公斤 千克 吨 克 亩 千瓦 兆瓦 级 倍 度 点",
     "count": "场次 罐 个 家 项 场 次 所 户 条 种 批 份 件 套 台 辆 头 只 座 间 支 届 期 篇 处 类 组 张 本 棵 株 枚 句 篇 轮 站 村 县 省",
 }.items():
     for _u in _units.split():
@@ -130,6 +130,8 @@ def _figure_from_match(text: str, m: re.Match, bare_numerals: bool) -> Figure | 
         if (not unit and not bare_numerals) or (num == "一" and not mag and not bare_numerals) or text[m.start("num") - 1: m.start("num")] == "第":
             return None
         if unit in ("年",) and m.start("num") > 0 and text[m.start("num") - 1] in "今去明前后":
+            return None
+        if unit == "点":  # an index is printed in digits ("97.47点"); "三点意见" counts remarks
             return None
     elif text[m.start("num") - 1: m.start("num")] == "第":
         return None

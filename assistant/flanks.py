@@ -178,6 +178,13 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
     if not asked:
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]  # "继1993年之后…：…4600万吨" is not 1993's
+    base = _BASE_LEVEL.search(segment)
+    if base is not None:
+        # "比1992年人均6平方米增加55%": a level printed inside the base compared with is that year's
+        return not set(years_printed(base.group(1), issue_year)) & set(asked)
+    if figure.kind == "percent":
+        # "负担仅为1996年人均纯收入的3.63%": the year dates the whole the share is taken of, not the share
+        segment = _SHARE_OF_A_DATED_WHOLE.sub("", segment)
     governing = years_printed(segment, issue_year)
     if governing:  # "1996年，78.4%…，而去年，这一人数为47.6%": each figure is its own year's
         last = list(_YEAR_OR_RELATIVE.finditer(segment))[-1]
@@ -199,6 +206,12 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
     opening = re.split(r"[。！？]", lead)[-1] + sentence
     head = years_printed(_time_head(opening), issue_year)
     return bool(head) and head[-1] not in asked
+
+
+# the base and what stands between it and the figure: a level when no change is said there
+_BASE_LEVEL = re.compile(r"[比较]((?:19|20)\d{2}年|去年|前年)(?![^，,。；;比\d]*?(?:[增减涨跌降升翻超多少高低]|扩大|缩小))"
+                         r"[^，,。；;比\d]{1,8}$")
+_SHARE_OF_A_DATED_WHOLE = re.compile(r"(?:(?:19|20)\d{2}年|去年|前年)[^，,。；;\d]{1,10}的$")
 
 
 def asked_years(question: Question, issue_year: int | None = None) -> list[str]:
@@ -371,7 +384,7 @@ _PERIOD = re.compile(
     r"|(?<!同)第?(?P<season>[一二三四1-4])季度"
     r"|前(?P<months>\d{1,2}|[一二三四五六七八九十]{1,2})个月"
     r"|(?P<from>1|一)\s*[至到—－\-~～]\s*(?P<to>\d{1,2}|[一二三四五六七八九十]{1,2})月"
-    r"|截至(?:\d{4}年)?(?P<upto>\d{1,2})月(?:末|底)"
+    r"|(?:截至|截止|到)(?:\d{4}年|去年|今年)?(?P<upto>\d{1,2})月(?:末|底)"
 )
 _CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"十一": 11, "十二": 12}
 
@@ -380,7 +393,7 @@ def _month(text: str) -> int:
     return int(text) if text.isdigit() else _CN_MONTH.get(text, 0)
 
 
-_COMPARED_SPAN = re.compile(r"(?:比|较|超过|高于|低于|相当于|与|同)(?:(?:19|20)\d{2}年|上年|去年|前年)?$")
+_COMPARED_SPAN = re.compile(r"(?:比|较|超过|高于|低于|相当于|与|同)(?:(?:19|20)\d{2}年|上一?年|去年|前年)?$")
 
 
 def periods(text: str) -> list[tuple[int, int]]:
@@ -860,8 +873,9 @@ def names_a_sibling(question: Question, sentence: str, figure: Figure) -> bool:
 _CHANGE_VERB = "增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产"
 _COMPARED_CHANGE = re.compile(r"(?:比|较|同比|环比)[^，,；;。：:]{0,12}?"
                               rf"(?:(?:{_CHANGE_VERB}|多|少)了?"
-                              # "比1996年多完成原油生产任务110万吨": 多/少 before a verb compares too
-                              r"|[多少](?:[完生收产卖售出进建增招销用][\u4e00-\u9fff]{0,7}))"
+                              # "比1996年多完成原油生产任务110万吨", "比去年全年多投入": 多/少 before
+                              # what was done compares too (多数 and 少数 are a majority and a minority)
+                              r"|[多少](?![数少])[\u4e00-\u9fff]{1,8})"
                               r"(?:近|约|超过?|逾|达)?$")
 _CHANGED = re.compile(rf"(?:{_CHANGE_VERB})了?(?:近|约|超过?|逾|达)?$")
 _FIGURES_BEFORE = re.compile(r"(?:[近约超逾]?\d[\d.]*[^\d，,；;。和、及与]{0,4}[和、及与])+$")
@@ -888,7 +902,7 @@ def compared_change(sentence: str, figure: Figure) -> bool:
 
 
 # "人均居住面积", "每平方米多少元", "户均": an amount per person, household or unit of something
-_PER_UNIT = re.compile(r"[人户]均|人平|平均|每(?![年月天日周季])")  # (每年: how often, not per what)
+_PER_UNIT = re.compile(r"[人户亩]均|人平|平均|每(?![年月天日周季])")  # (每年: how often, not per what)
 
 
 def total_for_a_per_unit(question: Question, sentence: str, figure: Figure) -> bool:

@@ -263,6 +263,7 @@ class Question:
     # a follow-up ("那外商投资企业的进口呢？") asks for something other than what the turn before it
     # answered: those figures (as shown) are not its answer
     answered_before: list[str] = field(default_factory=list)
+    asked_before: list[str] = field(default_factory=list)  # the focus of the question it follows
     # asked with no question word, as a headline names a figure ("1997年船舶工业出口创汇？")
     headline: bool = False
     vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it
@@ -344,7 +345,10 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     ordinals = re.findall(rf"第[\d{CN_NUMERAL}]+[次届批期轮个]?", text)
     dimension = ""
     if asks in ("number", "measure"):  # 面积下降了多少 (a percent) or 占多少 (a share) name no unit
-        dimension = next((name for name, (pattern, _) in DIMENSIONS.items() if pattern.search(text)), "")
+        # "用地膜覆盖" speaks of film, not of land; "面积分类指数是多少点" asks points, not an area
+        dimension = next((name for name, (pattern, units) in DIMENSIONS.items()
+                          if (not unit or unit in units)
+                          and any(not _cuts_a_word(words, m.end()) for m in pattern.finditer(text))), "")
         asks = "measure" if dimension else asks
     forms = {canonical: text[a:b] for a, b, canonical in places.spans(text) if text[a:b] != canonical}
     return Question(text, asks, unit, found_places, list(dict.fromkeys(focus)), years, ordinals,
@@ -403,6 +407,17 @@ def _unit_opens_word(words: list[str], text: str, end: int, tokenizer: Tokenizer
         start += len(word)
         if start > at:
             return False
+    return False
+
+
+def _cuts_a_word(words: list[str], end: int) -> bool:
+    """A span ending at `end` stops inside one of the question's words ("用地膜覆盖": 用 / 地膜覆盖).
+    (One may start inside a word: 住房面积 is an area.)"""
+    at = 0
+    for word in words:
+        if at < end < at + len(word):
+            return True
+        at += len(word)
     return False
 
 

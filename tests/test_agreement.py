@@ -47,6 +47,10 @@ PAGE = """## 菜篮子工程
 
 １９９７年，电气化铁路建成１４０８公里，投产１９１６公里。
 
+## 城区学校
+
+目前城区小学毕业生升学率达１００％，初中三年巩固率达１００％，初中毕业会考一次性合格率达９２．３％。
+
 ## 教职工住房
 
 高校教职工家庭人均居住面积已由１９９３年底的６．６８平方米提高到１９９７年底的７．９５平方米。
@@ -126,6 +130,8 @@ def test_the_level_a_change_reached_is_no_change():
 @pytest.mark.parametrize("first, then, figure", [
     ("1997年全国人均占有肉类产品多少公斤？", "禽蛋呢？", "17公斤"),  # the item's name, not the list's lead
     ("1997年我国电气化铁路建成多少公里？", "投产呢？", "1916公里"),  # the item's verb
+    # the same value printed again, in a clause of its own that names what the follow-up asks
+    ("城区小学毕业生升学率是多少？", "初中三年巩固率呢？", "100%"),
 ])
 def test_a_followup_naming_another_item_of_the_quoted_list_asks_for_that_item(assistant, first, then, figure):
     conversation = Conversation()

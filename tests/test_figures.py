@@ -87,3 +87,9 @@ def test_about_so_many_is_printed_with_lai():
     [about] = find_figures("辐射带动了３０来个中小园区")
     assert (about.value, about.unit, about.kind, about.qualifier) == (30, "个", "count", "来")
     assert [f.text for f in find_figures("近3年来")] == ["近3年"]
+
+
+def test_index_points_are_a_unit_printed_in_digits():
+    [index] = find_figures("土地开发面积分类指数为97.47点")
+    assert (index.value, index.unit) == (97.47, "点")
+    assert find_figures("提出三点意见") == []  # remarks counted in words, no index

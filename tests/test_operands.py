@@ -99,6 +99,8 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     ("1997年我国和日本、香港的贸易额加起来一共是多少？", "1115.8亿美元", "608.1亿美元 + 507.7亿美元"),
     # 印尼 is 印度尼西亚 by its short name, in the question and on the page
     ("1997年我国同台湾和印尼的贸易额加起来一共多少亿美元？", "243.5亿美元", "198.4亿美元 + 45.1亿美元"),
+    # no unit asked: "台湾，198.4亿美元" is labelled by the clause before its figure
+    ("1997年我国同台湾和印度尼西亚的贸易额加起来一共多少？", "243.5亿美元", "198.4亿美元 + 45.1亿美元"),
     ("浦东外资银行中获准经营人民币业务的比已开办的多几家？", "3家", "9家 − 6家"),
     # two figures that sit equally well with both operands' words: each is of the one named last before it
     ("1997年外商投资企业的进口比国有企业的进口多多少亿美元？", "167.5亿美元", "777.2亿美元 − 609.7亿美元"),
@@ -162,6 +164,10 @@ def test_an_amount_per_person_is_never_answered_by_a_total(assistant):
     every = analyse("浦东每个投资都在一千万美元以上的大工业项目有多少个？", Tokenizer(), Places.load())
     printed = "已建成投产１０００万美元以上的１１６个大工业项目"
     assert not total_for_a_per_unit(every, normalise(printed), find_figures(normalise(printed))[-1])
+    # 亩均, as 人均 and 户均: an amount per mu of land
+    per_mu = analyse("用地膜覆盖种花生，每亩能增产多少？", Tokenizer(), Places.load())
+    printed = "探索出利用地膜覆盖提高花生产量（亩均增产１００公斤）的办法"
+    assert not total_for_a_per_unit(per_mu, normalise(printed), find_figures(normalise(printed))[-1])
 
 
 def test_parts_listed_after_qizhong_stay_parts_of_their_whole(assistant):

@@ -13,6 +13,7 @@ from assistant.figures import find_figures
 from assistant.flanks import (
     ASKS_CHANGE,
     a_change_for_a_level,
+    compared_change,
     another_period,
     another_season,
     another_year,
@@ -174,6 +175,8 @@ def test_a_figure_dated_by_its_year_alone_does_not_answer_for_part_of_the_year()
 
 def test_a_span_compared_with_or_contrasted_in_passing_dates_nothing_after_it():
     assert periods("投资增幅与上半年相比均有回升") == []  # compared with, as 比上半年
+    assert periods("截至1997年11月末，累计投资比上一年全年多投入了多少？") == [(1, 11)]  # 上一年全年 is the base
+    assert periods("截至去年11月末，千户企业在建工程投资累计达4323.9亿元") == [(1, 11)]
     question = analyse("1997年1至11月广州商品房投资额？", Tokenizer(), Places.load())
     sentence = "广州完成投资188亿元，下降3.2%"
     figure = find_figures(sentence)[0]
@@ -187,6 +190,8 @@ def test_a_span_compared_with_or_contrasted_in_passing_dates_nothing_after_it():
     ("到1997年底我国铁路营业里程达到多少？", "measure", "length"),
     ("开发土地面积比1996年同期下降了多少？", "growth", ""),  # a change, perhaps a percent
     ("造林备耕面积约占1998年全区造林计划任务的多少？", "percent", ""),  # a share
+    ("桐柏县用地膜覆盖种花生，每亩能增产多少？", "number", ""),  # 用/地膜: film, no land (用地)
+    ("1997年11月份土地开发面积分类指数是多少点？", "number", ""),  # points asked, not an area
 ])
 def test_a_quantity_named_by_its_dimension_wants_that_unit(question, asks, dimension):
     q = analyse(question, Tokenizer(), Places.load())
@@ -343,3 +348,25 @@ def test_a_part_asked_is_not_answered_by_the_whole_it_is_part_of(question, sente
     q = analyse(question, Tokenizer(), Places.load())
     f = find_figures(sentence)[-1]
     assert the_whole_for_a_part(q, sentence, f) is ruled_out
+
+
+@pytest.mark.parametrize("sentence, figure, asked, verdict", [
+    # a level printed inside the base compared with is that year's
+    ("如今市区人均住房面积9.3平方米，比1992年人均6平方米增加55%", "6平方米", "1992年杭州市区人均住房面积是多少？", False),
+    ("如今市区人均住房面积9.3平方米，比1992年人均6平方米增加55%", "6平方米", "1997年杭州市区人均住房面积是多少？", True),
+    # a change after the base is no level of the base year's (nor of another: a_change_for_a_level reads it)
+    ("1997年全市粮食产量比1992年增加55万吨", "55万吨", "1992年全市粮食产量是多少？", True),
+    # the year of the whole a share is taken of does not date the share
+    ("1997年该县农民负担仅为1996年人均纯收入的3.63%", "3.63%", "1997年该县农民负担占上一年人均收入的百分之几？", False),
+])
+def test_a_year_inside_a_comparison_or_a_dated_whole(sentence, figure, asked, verdict):
+    question = analyse(asked, Tokenizer(), Places.load())
+    [mine] = [f for f in find_figures(sentence) if f.text == figure]
+    assert another_year(question, sentence, mine) is verdict
+
+
+def test_more_done_than_a_year_before_is_a_change():
+    sentence = "截至去年11月末，千户企业在建工程投资累计达4323.9亿元，比年初增长39.6%，比去年全年多投入373.5亿元。"
+    level, change = (next(f for f in find_figures(sentence) if f.text == t) for t in ("4323.9亿元", "373.5亿元"))
+    assert compared_change(sentence, change) and not compared_change(sentence, level)
+    assert not compared_change("比上年多数地区达到30%", find_figures("比上年多数地区达到30%")[-1])  # 多数: most of them

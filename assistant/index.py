@@ -268,6 +268,7 @@ def _embed_with_cache(settings: Settings, embedding, texts: list[str], progress)
     if missing:
         _set_threads(embedding, 2)
         batch = 32
+        saved = time.monotonic()
         try:
             for start in range(0, len(missing), batch):
                 chunk = missing[start: start + batch]
@@ -278,17 +279,30 @@ def _embed_with_cache(settings: Settings, embedding, texts: list[str], progress)
                         cache[keys[i]] = vector
                 if progress:
                     progress(min(start + batch, len(missing)), len(missing))
+                if time.monotonic() - saved > CACHE_SAVE_S:
+                    # a large build runs for most of an hour: a killed one resumes from here
+                    _save_cache(cache_file, cache)
+                    saved = time.monotonic()
         finally:
+            # what was embedded is kept, however the build ended (Ctrl-C included)
             _set_threads(embedding, settings.embedding_threads)
-        if cache:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(".tmp.npz")
-            np.savez(tmp, keys=np.array(list(cache)), vectors=np.stack(list(cache.values())))
-            tmp.replace(cache_file)
+            _save_cache(cache_file, cache)
     dimensions = len(next(iter(cache.values()))) if cache else 1
     vectors = np.stack([cache.get(k, np.zeros(dimensions, np.float32)) for k in keys]).astype(np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12), failed
+
+
+CACHE_SAVE_S = 120.0  # how often a long build writes its vectors down
+
+
+def _save_cache(cache_file: Path, cache: dict[str, np.ndarray]) -> None:
+    if not cache:
+        return
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_suffix(".tmp.npz")
+    np.savez(tmp, keys=np.array(list(cache)), vectors=np.stack(list(cache.values())))
+    tmp.replace(cache_file)
 
 
 def _embed_batch(embedding, texts: list[str]) -> list[np.ndarray | None]:

@@ -3,10 +3,11 @@ never half-written, and open to another embedding backend."""
 
 import json
 
+import numpy as np
 import pytest
 from llama_index.core.retrievers import BaseRetriever
 
-from assistant.index import index_status, open_index
+from assistant.index import _embed_with_cache, index_status, open_index
 from assistant.ingest import ingest_files
 from assistant.retrieve import HybridRetriever
 
@@ -126,3 +127,32 @@ def test_sentence_and_clause_vectors_are_read_from_disk_as_needed(tmp_path):
     assert np.array_equal(loaded.clause(0, 1, 1), units.clause_vectors[3])
     assert loaded.sentence(0, 2) is None  # paragraph 0 has two sentences
     assert Units.load(tmp_path / "missing") is None
+
+
+class _StopsOnSecondBatch:
+    """An embedding model that is interrupted (Ctrl-C) while embedding its second batch."""
+
+    model_name = "interrupted"
+
+    def __init__(self) -> None:
+        self.batches = 0
+
+    def get_text_embedding_batch(self, texts: list[str]) -> list[list[float]]:
+        self.batches += 1
+        if self.batches == 2:
+            raise KeyboardInterrupt
+        return [[float(len(t)), 1.0] for t in texts]
+
+
+def test_an_interrupted_build_keeps_the_vectors_it_had_embedded(tmp_path, seed_settings):
+    settings = seed_settings.with_(index_dir=tmp_path / "index")
+    texts = [f"第{i}段" for i in range(40)]
+    with pytest.raises(KeyboardInterrupt):
+        _embed_with_cache(settings, _StopsOnSecondBatch(), texts, None)
+    [cache] = (tmp_path / "index" / "cache").glob("vectors-*.npz")
+    with np.load(cache) as data:
+        assert len(data["keys"]) == 32  # the first batch, written down before the interruption ended the build
+    model = _StopsOnSecondBatch()
+    model.batches = 2  # the rerun embeds only the 8 texts left
+    vectors, failed = _embed_with_cache(settings, model, texts, None)
+    assert model.batches == 3 and vectors.shape == (40, 2) and not failed

@@ -38,8 +38,14 @@ def stated_before(question: Question, candidate: Candidate, extractor: Extractor
     follow-up newly asks ("小学毕业生升学率达100%，初中三年巩固率达100%": 初中三年巩固率呢？)."""
     if candidate.figure is None or candidate.figure.text not in question.answered_before:
         return False
-    new = [t for t in question.focus if t not in question.asked_before]
+    new = newly_asked(question)
     return not new or local(extractor, new, candidate) < OWN_CLAUSE
+
+
+def newly_asked(question: Question) -> list[str]:
+    """The words a follow-up asks that the question before it did not print ("长期内呢？" after "…短期内会
+    使其出口增长多少": 长期; jieba's 内会 is printed there too)."""
+    return [t for t in question.focus if t not in question.asked_before] if question.asked_before else []
 
 
 OWN_CLAUSE = 0.85  # operands.local's weight of a word printed in the figure's own clause

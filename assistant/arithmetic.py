@@ -52,7 +52,7 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
     # ("长期内使出口增长的幅度比短期内")
     # on a tie, the operand named last before the figure is its own (operands.nearness)
     right_words = {id(c): (local(extractor, parts.right, c), nearness(parts.right, c)) for c in candidates}
-    as_left = {id(c): local(extractor, parts.left + parts.shared, c) for c in candidates}
+    as_left = {id(c): local(extractor, parts.qualifying + parts.left + parts.shared, c) for c in candidates}
     as_right = {id(c): local(extractor, parts.right + parts.shared, c) for c in candidates}
     items = {id(c): own_item(c) for c in candidates}
     names_left = _LeftNamed(extractor, parts.left)
@@ -61,6 +61,11 @@ def compose(question: Question, hits: list[Hit], extractor: Extractor) -> Compos
         for b in candidates:
             if a.figure.text == b.figure.text or _unit_class(a) != _unit_class(b) \
                     or right_words[id(a)] >= right_words[id(b)] or not names_left(a, b, items[id(b)]):
+                continue
+            if any(c is not a and c.sentence == b.sentence and _unit_class(c) == _unit_class(b)
+                   and as_right[id(c)] > as_right[id(b)] for c in candidates):
+                # "415所普通高等学校、330所科研机构、7所党校…共计划招收硕士生": what all items share, printed
+                # in the last, does not make that one the right operand when another item names it
                 continue
             score = as_left[id(a)] + as_right[id(b)] + min(a.score, b.score)
             if a.paragraph != b.paragraph:

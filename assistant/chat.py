@@ -230,6 +230,12 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
     for term in sorted(previous.focus, key=len, reverse=True):
         if len(term) >= 2 and term in text and _share_bigram(term, core):
             return text.replace(term, core, 1)
+    # "那进口呢？" after "…对美国的加工贸易出口是多少？": a two-character word with the same head (口) is
+    # the new word's counterpart; whose trade and of which kind (加工贸易) still hold
+    counterpart = next((t for t in previous.focus if len(t) == len(core) == 2 and t != core and t[-1] == core[-1]
+                        and t in text), None)
+    if counterpart is not None:
+        return text.replace(counterpart, core, 1)
     for quoted in re.findall(r"“([^”]*)”", previous_answer):
         named = _listed_name(quoted, core, previous_answer, text)
         if named and named != core:
@@ -466,7 +472,7 @@ class Assistant:
         question = current if standalone == asked else self.analyse(standalone)
         if standalone != asked and previous is not None:
             question.answered_before = stated_figures_of(previous.answer_shown)
-            question.asked_before = list(previous.question.focus)
+            question.asked_before = previous.question.text
         # 西藏 in a Tibetan daily names no particular source: only other places constrain
         extractor = self.extractive.extractor
         question.places = [p for p in question.places if p not in extractor.home]

@@ -195,6 +195,12 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
             # year or the end of the last
             return not {str(issue_year), str(issue_year - 1)} & set(asked)
         return governing[-1] not in asked
+    header = sentence[: figure.start][: -len(segment) or None]
+    headed = years_printed(header, issue_year) if re.search(r"[：:]$", header) else []
+    if headed and not _SINCE.search(header):
+        # "北京市在过去的一年里经济建设取得了…成就：全市国内生产总值1807亿元": the time the colon's
+        # header names is the list's (but "继1993年之后…：" names when something began)
+        return headed[-1] not in asked
     # the asked year printed in the sentence may be this figure's, unless only in a contrast after it
     # ("只有22.17%的消费者…，而在1996年，…多达43.2%": 1996 is 43.2%'s, and 22.17% another year's)
     if set(years_printed(sentence[: figure.end] + _ASIDE.sub("", sentence[figure.end:]), issue_year)) & set(asked):
@@ -209,6 +215,7 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
 
 
 # the base and what stands between it and the figure: a level when no change is said there
+_SINCE = re.compile(r"继|之后|以后|以来")
 _BASE_LEVEL = re.compile(r"[比较]((?:19|20)\d{2}年|去年|前年)(?![^，,。；;比\d]*?(?:[增减涨跌降升翻超多少高低]|扩大|缩小))"
                          r"[^，,。；;比\d]{1,8}$")
 _SHARE_OF_A_DATED_WHOLE = re.compile(r"(?:(?:19|20)\d{2}年|去年|前年)[^，,。；;\d]{1,10}的$")
@@ -230,12 +237,13 @@ def _time_head(sentence: str) -> str:
     return m.group(0) if m else ""
 
 
-_RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "过去的一年": -1, "过去一年": -1}
 # a change that runs from a year to the present: the level reached is of no year printed before it
 _NOW = re.compile(r"如今|现在|目前")
 _NOW_AFTER = re.compile(r"[到至](?:现在|目前|如今|今天)")
 # "比去年增长" compares with last year: the figure is not last year's
-_YEAR_OR_RELATIVE = re.compile(r"(?<![比较同])(?:((?:19|20)\d{2})年|(前年|去年|今年|明年|本世纪末))")
+# "在过去的一年里" is the issue's last year, as 去年 is
+_YEAR_OR_RELATIVE = re.compile(r"(?<![比较同])(?:((?:19|20)\d{2})年|(前年|去年|今年|明年|本世纪末|过去的?一年))")
 
 
 def years_printed(text: str, issue_year: int | None = None) -> list[str]:

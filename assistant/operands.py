@@ -5,7 +5,7 @@ pairs the figures; this module only reads the question and the print around one 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .extract import Candidate, Extractor, clause_around, elided_subject, item_around
 from .question import Question
@@ -25,6 +25,8 @@ class Operands:
     left: list[str]
     right: list[str]
     shared: list[str]
+    # what qualifies both and is printed once for all ("计划招收硕士生的…"): shared, though no measure of each
+    qualifying: list[str] = field(default_factory=list)
 
 
 def split_question(question: Question) -> Operands | None:
@@ -60,9 +62,19 @@ def split_question(question: Question) -> Operands | None:
         left = [t for t in before if t in question.places and t not in right]
     else:
         left = [t for t in before if t not in after]
+    qualifying: list[str] = []
+    modifier = text.rfind("的", 0, m.start())
+    if op == "+" and modifier >= 0 and "的" not in text[m.end(): op_span[0]]:
+        # "计划招收硕士生的普通高等学校和科研机构一共": what 的 closes before the first of two things summed
+        # qualifies both. (In "民航买飞机的投入比机场建设投资", a difference, it is the left side's own.)
+        qualifying = [t for t in left if all(at < modifier for at in positions(t))]
+        if len(qualifying) < len(left):
+            left = [t for t in left if t not in qualifying]
+        else:
+            qualifying = []
     if not left or not right:
         return None
-    return Operands(op, left, right, shared)
+    return Operands(op, left, right, shared, qualifying)
 
 
 def _join_of_places(question: Question, text: str) -> re.Match | None:

@@ -41,7 +41,9 @@ _ASKS: list[tuple[str, str]] = [
     ("duration", r"多少年(?!来)|几年(?!来)|多久|多长时间|多少天|几天|多少个月|几个月"),  # 几年来: over the years
     # "报名人数是多少", not "报名人数是从多少个报名点汇总的": 人数 counts people when it is what is asked;
     # "多少口人": people counted by mouths
-    ("people", r"(多少|几)(个)?[十百千万亿]*口?(人次|人|名|位)|人数[^，。？多几]{0,4}(?:多少|几)(?!个)|人(?:数|次)[？?]?$"),
+    # "多少职工", "几万农民": the people counted named right after the question word
+    ("people", r"(多少|几)(个)?[十百千万亿]*口?(人次|人|名|位)|人数[^，。？多几]{0,4}(?:多少|几)(?!个)|人(?:数|次)[？?]?$"
+               r"|(多少|几)[十百千万亿]*(?:职工|员工|工人|农民|居民|市民|村民|学生|干部|群众|官兵)"),
     # "多少万吨", "几千家": a magnitude may stand between the question word and the unit
     ("measure", r"多高|多长(?!多少|了|几)|多远|多重|(多少|几)[十百千万亿]*(公里|千米|米|厘米|吨|公斤|亩|级|平方米|立方米|千瓦)"),
     ("count", r"(多少|几)(个|家|项|场次|场|次|所|户|条|种|批|份|件|套|台|辆|座|间|支|届|期|篇|处|类|罐|大)"
@@ -263,7 +265,7 @@ class Question:
     # a follow-up ("那外商投资企业的进口呢？") asks for something other than what the turn before it
     # answered: those figures (as shown) are not its answer
     answered_before: list[str] = field(default_factory=list)
-    asked_before: list[str] = field(default_factory=list)  # the focus of the question it follows
+    asked_before: str = ""  # the question it follows, as asked then
     # asked with no question word, as a headline names a figure ("1997年船舶工业出口创汇？")
     headline: bool = False
     vector: Any = None  # its e5 vector (numpy), once retrieval has computed it: the reader reuses it

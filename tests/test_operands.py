@@ -59,6 +59,10 @@ PAGE = """## 交通运输
 
 １９９７年，红星机械厂职工近千人，东风纺织厂职工６００人。
 
+## 研究生招生
+
+１９９８年全国４１５所普通高等学校、３３０所科研机构、７所党校及解放军系统的研究生招生单位共计划招收硕士生５·８万人。
+
 ## 教职工住房
 
 全国普通高校教职工住房建设共完成投资１２９亿元，竣工面积１３８６万平方米。
@@ -85,6 +89,11 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     assert listed.left == ["日本"] and listed.right == ["香港"] and listed.shared == ["贸易额"]
     alias = operands("1997年我国同澳大利亚和印尼的贸易额加起来一共多少？")  # 印尼 printed for 印度尼西亚
     assert alias.left == ["澳大利亚"] and alias.right == ["印度尼西亚"]
+    qualified = operands("1998年计划招收硕士生的普通高等学校和科研机构一共有多少所？")
+    assert qualified.left == ["普通", "高等学校"] and qualified.right == ["科研机构"]
+    assert qualified.qualifying == ["计划", "招收", "硕士生"]  # what 的 closes qualifies both
+    own = operands("民航买飞机的投入比机场建设投资多多少？")  # a difference: 的 is inside the left side
+    assert own.qualifying == [] and "飞机" in own.left
     difference = operands("1997年海关征收的进口环节税比关税多出多少亿元？")
     assert difference.op == "−" and "环节税" in difference.left and difference.right == ["关税"]
     assert operands("1997年海关征收的进口环节税是多少？") is None
@@ -108,6 +117,8 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     ("到1997年11月底，农行存款余额比贷款余额多多少？", "83.4亿元", "527.6亿元 − 444.2亿元"),
     # a 累计 total in a paragraph dated by the year asked is that year's, not a sum over years
     ("1997年安徽省农业发展银行投放的夏季和秋季收购资金合计多少？", "90.46亿元", "46.46亿元 + 44亿元"),
+    # 计划招收硕士生 qualifies both things summed, though printed once, after the last item (7所党校…)
+    ("1998年计划招收硕士生的普通高等学校和科研机构一共有多少所？", "745所", "415所 + 330所"),
 ])
 def test_a_sum_or_difference_takes_one_figure_for_each_operand(assistant, question, result, working):
     answer = assistant.ask(question)

@@ -39,6 +39,7 @@ def understand():
         ("全区完成造林面积多少万亩？", "measure", "亩"),
         # 这几年 / 那几家 point at something: they ask nothing
         ("晋城这几年从外地招来了多少名专门人才？", "people", "名"),
+        ("四川省国有困难企业一共有多少职工？", "people", ""),  # the people counted, named after 多少: no 家
         ("他们办的那几家厂子，一年能消化多少土豆？", "number", ""),
         # 天 opens 天然气: no count of days
         ("1997年海洋石油工业全年产了多少天然气？", "number", ""),
@@ -139,6 +140,8 @@ def test_place_hierarchy():
         ("桐柏县种植两松多少亩？", "去年呢？", "去年桐柏县种植两松多少亩？"),
         # the same place, another thing done with it: the rest of the question still holds
         ("1997年我国对美国出口多少？", "从美国进口呢？", "1997年我国从美国进口多少？"),
+        # the counterpart with the same head (出口 / 进口) is swapped; of which kind of trade still holds
+        ("1997年我国对美国的加工贸易出口是多少？", "那进口呢？", "1997年我国对美国的加工贸易进口是多少？"),
         # the new words take the place of the old ones they line up with
         ("有多少企业承诺的服务标准等于规定标准？", "低于规定标准的呢？", "有多少企业承诺的服务标准低于规定标准？"),
         ("经过6年努力，晋城市有百分之几的贫困村越过了温饱线？", "贫困人口呢？",

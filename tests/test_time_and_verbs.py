@@ -370,3 +370,12 @@ def test_more_done_than_a_year_before_is_a_change():
     level, change = (next(f for f in find_figures(sentence) if f.text == t) for t in ("4323.9亿元", "373.5亿元"))
     assert compared_change(sentence, change) and not compared_change(sentence, level)
     assert not compared_change("比上年多数地区达到30%", find_figures("比上年多数地区达到30%")[-1])  # 多数: most of them
+
+
+def test_the_time_a_colon_header_names_dates_the_list_after_it():
+    sentence = "北京市在过去的一年里经济建设取得了令人鼓舞的成就：全市国内生产总值1807亿元，增长9.5%"
+    [gdp] = [f for f in find_figures(sentence) if f.text == "1807亿元"]
+    places = Places.load()
+    assert years_printed("在过去的一年里", 1998) == ["1997"]  # the last year, as 去年
+    assert another_year(analyse("1996年北京市的国内生产总值是多少亿元？", Tokenizer(), places), sentence, gdp, 1998)
+    assert not another_year(analyse("1997年北京市的国内生产总值是多少亿元？", Tokenizer(), places), sentence, gdp, 1998)

@@ -11,9 +11,9 @@ from typing import Protocol
 
 from . import names
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
-from .operands import local
 from .extract import Candidate, Extractor
 from .flanks import asked_starts, ends_range_from
+from .operands import local
 from .question import Question
 from .reader import Reader
 from .reader.judge import Judge

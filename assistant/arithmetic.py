@@ -248,7 +248,9 @@ def _number(value: float) -> str:
 
 
 # "降到了多少" asks where it ended; "降了多少" by how much
-_ASKS_LEVEL = re.compile(r"[降升减增提涨跌][到至]|达到|是多少|为多少")
+# "减少到了多少人", "降至多少": the level a change reached, not the change
+_ASKS_LEVEL = re.compile(r"(?:[降升减增提涨跌]|减少|提高|增加|下降|上升|降低|提升|增长|上涨|回升|扩大|缩小)了?[到至]"
+                         r"|达到|是多少|为多少")
 _BY_HOW_MUCH = re.compile(r"[降减增升涨跌提]了?(多少|几)")
 _COMPARED_WITH = re.compile(r"比((?:19|20)\d{2}年|前年|去年)的?$")
 _BASE_YEAR = re.compile(r"(?:比|从)((?:19|20)\d{2})年")

@@ -59,6 +59,10 @@ PAGE = """## 交通运输
 
 １９９７年，红星机械厂职工近千人，东风纺织厂职工６００人。
 
+## 农电工
+
+实行农电工归口管理后，和县农电工由１０８０人减少到４７１人。
+
 ## 研究生招生
 
 １９９８年全国４１５所普通高等学校、３３０所科研机构、７所党校及解放军系统的研究生招生单位共计划招收硕士生５·８万人。
@@ -244,3 +248,10 @@ def test_two_years_of_one_subject_are_no_difference_between_two_subjects(tmp_pat
     assistant = page_assistant(tmp_path, "housing", page, PEOPLES_DAILY_ISSUE, reader="rules")
     answer = assistant.ask("1993年底城镇中小学教职工家庭人均居住面积比普通高校教职工多多少平方米？")
     assert "1.27" not in answer.text and "计算" not in answer.text, answer.text
+
+
+def test_the_level_a_change_reached_is_printed_not_computed(assistant):
+    # "减少到了多少人" asks where the change ended (471人), not how far it went (1080人 − 471人)
+    answer = assistant.ask("和县实行农电工归口管理后，农电工减少到了多少人？")
+    assert direct(answer) == "答：471人。", answer.text
+    assert "计算" not in answer.text

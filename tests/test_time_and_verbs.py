@@ -13,10 +13,10 @@ from assistant.figures import find_figures
 from assistant.flanks import (
     ASKS_CHANGE,
     a_change_for_a_level,
-    compared_change,
     another_period,
     another_season,
     another_year,
+    compared_change,
     counts_an_action,
     of_a_group,
     over_several_years,

@@ -28,6 +28,7 @@ TIE = 0.08  # candidates this close to the best are alternative answers
 # the end of a change the question started ("从44个压到了几个") needs only a quarter of its words:
 # the start figure the page prints with it is evidence no other figure has
 RANGE_END_WORDS = 0.25
+OWN_CLAUSE = 0.85  # operands.local's weight of a word printed in the figure's own clause
 # what stands between a label and its figure ("产量达到", "收入共计", "为近")
 _LINKS = re.compile(r"(?:共计|合计|总计|累计|达到|为|达|是|有|共|约|近|超|逾|了)+$")
 
@@ -46,9 +47,6 @@ def newly_asked(question: Question) -> list[str]:
     """The words a follow-up asks that the question before it did not print ("长期内呢？" after "…短期内会
     使其出口增长多少": 长期; jieba's 内会 is printed there too)."""
     return [t for t in question.focus if t not in question.asked_before] if question.asked_before else []
-
-
-OWN_CLAUSE = 0.85  # operands.local's weight of a word printed in the figure's own clause
 
 
 class Answerer(Protocol):

@@ -214,8 +214,9 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
     return bool(head) and head[-1] not in asked
 
 
-# the base and what stands between it and the figure: a level when no change is said there
+# a header that says when something began ("继1993年之后…：") dates nothing after its colon
 _SINCE = re.compile(r"继|之后|以后|以来")
+# the base and what stands between it and the figure: a level when no change is said there
 _BASE_LEVEL = re.compile(r"[比较]((?:19|20)\d{2}年|去年|前年)(?![^，,。；;比\d]*?(?:[增减涨跌降升翻超多少高低]|扩大|缩小))"
                          r"[^，,。；;比\d]{1,8}$")
 _SHARE_OF_A_DATED_WHOLE = re.compile(r"(?:(?:19|20)\d{2}年|去年|前年)[^，,。；;\d]{1,10}的$")

@@ -230,12 +230,6 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
     for term in sorted(previous.focus, key=len, reverse=True):
         if len(term) >= 2 and term in text and _share_bigram(term, core):
             return text.replace(term, core, 1)
-    # "那进口呢？" after "…对美国的加工贸易出口是多少？": a two-character word with the same head (口) is
-    # the new word's counterpart; whose trade and of which kind (加工贸易) still hold
-    counterpart = next((t for t in previous.focus if len(t) == len(core) == 2 and t != core and t[-1] == core[-1]
-                        and t in text), None)
-    if counterpart is not None:
-        return text.replace(counterpart, core, 1)
     for quoted in re.findall(r"“([^”]*)”", previous_answer):
         named = _listed_name(quoted, core, previous_answer, text)
         if named and named != core:
@@ -255,10 +249,29 @@ def _swap_focus(previous: Question, core: str, previous_answer: str = "") -> str
                 terms.sort(key=lambda t: items[1].find(t) if t in items[1] else len(items[1]))
             if terms:
                 return text.replace(terms[0], core, 1)
+    counterpart = _counterpart(previous, core)
+    if counterpart:
+        return text.replace(counterpart, core, 1)
     # with no place or organisation to carry, the subject is in the rest of the question's words
     if not _subject_of(previous, core):
         return _swap_asked(previous, core) or _swap_named_quantity(previous, core) or _same_subject(previous, core)
     return _same_subject(previous, core)
+
+
+def _counterpart(previous: Question, core: str) -> str:
+    """"那进口呢？" after "…对美国的加工贸易出口是多少？": a two-character word of the same part of speech
+    and the same head (口) is the new word's counterpart, and whose trade and of which kind (加工贸易)
+    still hold. (就业, a verb, is no counterpart of 企业.)"""
+    if len(core) != 2:
+        return ""
+    flag = _tag(core)
+    return next((t for t in previous.focus if len(t) == 2 and t != core and t[-1] == core[-1]
+                 and t in previous.text and _tag(t) == flag), "")
+
+
+def _tag(word: str) -> str:
+    tagged = jieba.posseg.lcut(word)
+    return tagged[0].flag if len(tagged) == 1 else ""
 
 
 def _swap_named_quantity(previous: Question, core: str) -> str:

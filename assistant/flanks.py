@@ -432,7 +432,8 @@ def periods(text: str) -> list[tuple[int, int]]:
 
 # "3年内，垦区累计投入…31.2亿元": a sum over several years does not answer for one of them
 # "连续5年…年均增收900亿元": an average over several years is no one year's figure either
-_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中|里)|以来|期间"
+# ("“八五”期间", "1991年至1995年期间" span years; "春运期间" a season, "会议期间" some days)
+_SEVERAL_YEARS = re.compile(r"(?:\d+|[一二三四五六七八九十两几多]+)年(?:内|来|间|中|里)|以来|(?:年|五[”\"]?)期间"
                             r"|连续(?:\d+|[一二三四五六七八九十两几多]+)年|年均")
 # "累计发展28万户" sums since some start, usually over years; not where the paragraph has dated its
 # report by the year asked ("去年总产达…。…累计投放夏季收购资金46.46亿元": that year's season)
@@ -738,12 +739,20 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
     if not asked or asked & set(periods(sentence)):
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]
+    base = _BASE_SPAN.search(segment)
+    if base is not None and not _A_CHANGE_SAID.search(base.group(1)) and periods(base.group(1)):
+        # "降为17.1%，比上半年26.3%的增长…": a level printed inside the span compared with is that span's
+        return periods(base.group(1))[-1] not in asked
     governing = periods(segment) or periods(sentence[: figure.start]) or periods(_ASIDE.sub("", lead))
     if not governing and (1, 12) not in asked:
         # "1到11月来华的外国游客" is not answered by "去年，中国接待外国游客2377万": a figure dated by
         # its year alone, in a paragraph that names no part of it, is the whole year's
         return not periods(_ASIDE.sub("", lead)) and bool(_WHOLE_YEAR.search(sentence[: figure.start]))
     return bool(governing) and governing[-1] not in asked
+
+
+_BASE_SPAN = re.compile(r"[比较]([^，,。；;比\d]{2,12})$")
+_A_CHANGE_SAID = re.compile(r"[增减涨跌降升翻超多少高低]|扩大|缩小")
 
 
 # a year named as such ("1997年，", "去年"), not a point in it (年底, 年初) nor the start of a span (1997年1至11月)
@@ -924,7 +933,9 @@ def total_for_a_per_unit(question: Question, sentence: str, figure: Figure) -> b
         return False
     clause = next((sentence[a:b] for a, b in clauses(sentence) if a <= figure.start < b), "")
     return not (_PER_UNIT_PRINTED.search(clause) or _PER_UNIT_PRINTED.search(sentence[: figure.start])
-                or re.match(r"[/／]", sentence[figure.end:]))
+                or re.match(r"[/／]", sentence[figure.end:])
+                # a rate is an amount per unit by what it is ("安全生产百万吨死亡率为0.12")
+                or re.search(r"率(?:为|是|达到?)?$", sentence[: figure.start]))
 
 
 _EVERY = re.compile(r"每[个家位项户]?[^，,。？?多几]{0,10}?都")

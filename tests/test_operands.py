@@ -255,3 +255,10 @@ def test_the_level_a_change_reached_is_printed_not_computed(assistant):
     answer = assistant.ask("和县实行农电工归口管理后，农电工减少到了多少人？")
     assert direct(answer) == "答：471人。", answer.text
     assert "计算" not in answer.text
+
+
+def test_a_rate_is_an_amount_per_unit():
+    question = analyse("山西西山矿务局1997年平均每挖一百万吨煤死几个人？", Tokenizer(), Places.load())
+    sentence = "生产原煤1709万吨，安全生产百万吨死亡率为0.12"
+    total, rate = (f for f in find_figures(sentence) if f.text in ("1709万吨", "0.12"))
+    assert total_for_a_per_unit(question, sentence, total) and not total_for_a_per_unit(question, sentence, rate)

@@ -379,3 +379,19 @@ def test_the_time_a_colon_header_names_dates_the_list_after_it():
     assert years_printed("在过去的一年里", 1998) == ["1997"]  # the last year, as 去年
     assert another_year(analyse("1996年北京市的国内生产总值是多少亿元？", Tokenizer(), places), sentence, gdp, 1998)
     assert not another_year(analyse("1997年北京市的国内生产总值是多少亿元？", Tokenizer(), places), sentence, gdp, 1998)
+
+
+def test_a_level_inside_the_span_compared_with_is_that_spans():
+    sentence = "下半年出口增长速度降为17.1%，比上半年26.3%的增长速度明显回落"
+    second, first = (f for f in find_figures(sentence) if f.kind == "percent")
+    question = analyse("1997年上半年我国出口增长幅度是多少？", Tokenizer(), Places.load())
+    assert not another_period(question, sentence, first) and another_period(question, sentence, second)
+
+
+def test_a_season_is_no_span_of_years():
+    question = analyse("1998年春运期间最晚得在开车前多久退票？", Tokenizer(), Places.load())
+    sentence = "规定春运期间退票于开车6小时前办理"
+    assert not over_several_years(question, sentence, find_figures(sentence)[0])
+    spanned = analyse("1997年乡镇企业增加值是多少？", Tokenizer(), Places.load())
+    printed = "“八五”期间乡镇企业增加值年均增长42%"
+    assert over_several_years(spanned, printed, find_figures(printed)[-1])

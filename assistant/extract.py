@@ -16,7 +16,7 @@ from functools import lru_cache
 import jieba.posseg
 import numpy as np
 
-from .figures import UNIT_KINDS, counted_unit, find_figures, find_ordinals
+from .figures import PEOPLE_NOUNS, UNIT_KINDS, counted_unit, find_figures, find_ordinals
 from .flanks import (
     ASKS_DIFFERENCE,
     SPAN_TO,
@@ -530,7 +530,7 @@ class Extractor:
 
 _HEADCOUNT = re.compile(r"(?:人数|人口|人次|人员)[^，。；;\d]{0,3}$")
 # "拥有10万职工": the people counted named right after the number
-_PEOPLE_AFTER = re.compile(r"(?:多|余)?(?:职工|员工|工人|农民|居民|市民|村民|学生|干部|群众|官兵|人口)")
+_PEOPLE_AFTER = re.compile(rf"(?:多|余)?(?:{PEOPLE_NOUNS}|人口)")
 
 
 def answers_kind(asks: str, figure: Figure, sentence: str, compatible: dict[str, set[str]]) -> bool:

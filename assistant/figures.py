@@ -27,6 +27,8 @@ for _kind, _units in {
         UNIT_KINDS[_u] = _kind
 UNIT_PATTERN = "|".join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))  # any printed unit, longest first
 
+# people counted by what they are rather than by 人/名 ("10万职工", "多少农民"): a headcount
+PEOPLE_NOUNS = "职工|员工|工人|农民|居民|市民|村民|学生|干部|群众|官兵"
 PRE_QUALIFIERS = ("将近", "超过", "多达", "高达", "不足", "不到", "近", "约", "超", "逾", "仅", "共", "累计")
 # Only qualifiers that change what the figure claims are kept in Figure.qualifier.
 _MEANINGFUL_PRE = {"将近": "近", "近": "近", "约": "约", "超过": "超", "超": "超", "逾": "超", "不足": "不足", "不到": "不足"}

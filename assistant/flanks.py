@@ -178,10 +178,10 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
     if not asked:
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]  # "继1993年之后…：…4600万吨" is not 1993's
-    base = _BASE_LEVEL.search(segment)
-    if base is not None:
+    base = level_in_base(segment)
+    if years_printed(base, issue_year):
         # "比1992年人均6平方米增加55%": a level printed inside the base compared with is that year's
-        return not set(years_printed(base.group(1), issue_year)) & set(asked)
+        return not set(years_printed(base, issue_year)) & set(asked)
     if figure.kind == "percent":
         # "负担仅为1996年人均纯收入的3.63%": the year dates the whole the share is taken of, not the share
         segment = _SHARE_OF_A_DATED_WHOLE.sub("", segment)
@@ -216,9 +216,16 @@ def another_year(question: Question, sentence: str, figure: Figure, issue_year: 
 
 # a header that says when something began ("继1993年之后…：") dates nothing after its colon
 _SINCE = re.compile(r"继|之后|以后|以来")
-# the base and what stands between it and the figure: a level when no change is said there
-_BASE_LEVEL = re.compile(r"[比较]((?:19|20)\d{2}年|去年|前年)(?![^，,。；;比\d]*?(?:[增减涨跌降升翻超多少高低]|扩大|缩小))"
-                         r"[^，,。；;比\d]{1,8}$")
+# the base compared with and what stands between it and the figure: a level when no change is said there
+_LEVEL_IN_BASE = re.compile(r"[比较]((?:(?:19|20)\d{2}年)?[^，,。；;比\d]{1,12})$")
+_A_CHANGE_SAID = re.compile(r"[增减涨跌降升翻超多少高低]|扩大|缩小")
+
+
+def level_in_base(segment: str) -> str:
+    """The base a figure is printed inside ("比1992年人均6平方米增加55%", "比上半年26.3%的增长"), when
+    no change is said between 比 and the figure: that figure is the base's level. '' when it is not."""
+    base = _LEVEL_IN_BASE.search(segment)
+    return base.group(1) if base is not None and not _A_CHANGE_SAID.search(base.group(1)) else ""
 _SHARE_OF_A_DATED_WHOLE = re.compile(r"(?:(?:19|20)\d{2}年|去年|前年)[^，,。；;\d]{1,10}的$")
 
 
@@ -739,10 +746,10 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
     if not asked or asked & set(periods(sentence)):
         return False
     segment = re.split(r"[；;：:]", sentence[: figure.start])[-1]
-    base = _BASE_SPAN.search(segment)
-    if base is not None and not _A_CHANGE_SAID.search(base.group(1)) and periods(base.group(1)):
+    base = level_in_base(segment)
+    if periods(base):
         # "降为17.1%，比上半年26.3%的增长…": a level printed inside the span compared with is that span's
-        return periods(base.group(1))[-1] not in asked
+        return periods(base)[-1] not in asked
     governing = periods(segment) or periods(sentence[: figure.start]) or periods(_ASIDE.sub("", lead))
     if not governing and (1, 12) not in asked:
         # "1到11月来华的外国游客" is not answered by "去年，中国接待外国游客2377万": a figure dated by
@@ -751,8 +758,6 @@ def another_period(question: Question, sentence: str, figure: Figure, lead: str 
     return bool(governing) and governing[-1] not in asked
 
 
-_BASE_SPAN = re.compile(r"[比较]([^，,。；;比\d]{2,12})$")
-_A_CHANGE_SAID = re.compile(r"[增减涨跌降升翻超多少高低]|扩大|缩小")
 
 
 # a year named as such ("1997年，", "去年"), not a point in it (年底, 年初) nor the start of a span (1997年1至11月)

@@ -28,6 +28,10 @@ _ROLE_NAME = re.compile(
     r"([\u4e00-\u9fff]{2,4}?)(?=的|说|坦言|回忆|表示|介绍|这样|[，,。、“\s]|$)"
 )
 _PLACE_SUFFIX = re.compile(r"^(?:市|县|区|乡|镇|村|省|地区)")
+# a transliterated name, its parts joined by a middle dot
+_FOREIGN_NAME = r"[\u4e00-\u9fff]{1,8}(?:[·・•][\u4e00-\u9fff]{1,8})+"
+# "浙江眼镜商城（浙江临海）": a name and, in brackets right after it, where it is
+_NAME_AND_ITS_PLACE = re.compile(r"([^、，,；;：:（）。]{3,30})（([^（）、，,]{2,12})）")
 _TITLE = re.compile(rf"{TITLE_WORD}$")
 # "题词的内容", "口号是什么": a question after what a saying says, not who said it or what it is called
 _ASKS_CONTENT = re.compile(r"内容|是什么|是啥|写的是?什么|写了什么|说的是?什么|说了什么|怎么说|怎么写")
@@ -36,15 +40,25 @@ _SAYING = re.compile(r"([\u4e00-\u9fff](?![是为])[\u4e00-\u9fff])(?:是|为)?[
 _ASKS_TITLED = re.compile(rf"{TITLE_WORD}(?:的?是谁|[？?]?$)")  # "副市长是谁", "行长的是谁", "总经理？"
 
 
-def titled_name(sentence: str, asked_text: str, places: Places) -> str:
+def titled_name(sentence: str, asked_text: str, places: Places, asked_as: str = "") -> str:
     """A person's name printed beside a title, "副市长吴厚溥" or "徐鹏航总经理" (jieba's person-name
-    tag, a one-character surname joined to the given name that follows it)."""
+    tag, a one-character surname joined to the given name that follows it), or beside the noun the
+    question calls the person by (`asked_as`: "深圳老板叫什么名字" → "老板梁汝堂"). A foreign name
+    after a title is read whole, its parts joined by a middle dot ("秘书长弗朗切斯科·弗朗兰利")."""
+    titles = rf"{TITLE_WORD}|{re.escape(asked_as)}" if len(asked_as) >= 2 else TITLE_WORD
+    for m in re.finditer(rf"(?:{titles})({_FOREIGN_NAME})", sentence):
+        if m.group(1) not in asked_text:
+            return m.group(1)
     tokens = jieba.posseg.lcut(sentence)
+
+    def is_title(word: str) -> bool:
+        return bool(_TITLE.search(word)) or len(asked_as) >= 2 and word == asked_as
+
     for i, token in enumerate(tokens):
         if not token.flag.startswith("nr") or token.word in asked_text or token.word in places.aliases:
             continue
-        after_title = i > 0 and _TITLE.search(tokens[i - 1].word)
-        before_title = i + 1 < len(tokens) and _TITLE.search(tokens[i + 1].word)
+        after_title = i > 0 and is_title(tokens[i - 1].word)
+        before_title = i + 1 < len(tokens) and is_title(tokens[i + 1].word)
         if not (after_title or before_title):
             continue
         name = token.word
@@ -85,6 +99,11 @@ def _listed_places(question: Question, sentence: str, places: Places) -> str:
     return "、".join(named) if len(named) >= 2 else ""
 
 
+def _everyday_words(text: str, tokenizer: Tokenizer) -> bool:
+    return any(len(t.word) >= 2 and not t.flag.startswith("nr") and tokenizer.frequency(t.word) >= COMMON_WORD
+               for t in jieba.posseg.lcut(text))
+
+
 def asks_a_titled_person(question: Question) -> bool:
     """"副市长是谁": a title asks for a person by name; an organisation, or a sentence quoted without
     a name, is no answer to it."""
@@ -105,10 +124,11 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
             return named
     if question.asks == "person":
         for m in _ROLE_NAME.finditer(sentence):
-            if m.group(1) not in asked_text and m.group(1) not in places.aliases:
+            if m.group(1) not in asked_text and m.group(1) not in places.aliases \
+                    and not _everyday_words(m.group(1), tokenizer):  # "记者招待会上说": no one's name
                 return m.group(1)
     if question.asks == "person":
-        named = titled_name(sentence, asked_text, places)
+        named = titled_name(sentence, asked_text, places, head)
         if not named and not asks_a_titled_person(question) and head.endswith("人"):
             named = person_name(sentence, asked_text, places)  # "…的人叫什么名字"
         if named:
@@ -130,6 +150,9 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
             return listed
     if question.asks == "place":
         text = DATELINE.sub("", sentence)  # "新华社太原1月21日电": where the report was filed
+        bracketed = _place_in_brackets(text, asked_text, places)
+        if bracketed:
+            return bracketed
         named = [p for p in places.find(text) if p not in question.places and p not in asked_text]
         rank = _ASKED_RANK.search(asked_text)
         if rank:  # "哪个省": a province the sentence prints, before a city in it
@@ -143,6 +166,17 @@ def entity(question: Question, sentence: str, places: Places, tokenizer: Tokeniz
         for m in re.finditer(r"“([^”]{2,30})”", sentence):
             if m.group(1) not in asked_text:
                 return f"“{m.group(1)}”"
+    return ""
+
+
+def _place_in_brackets(sentence: str, asked_text: str, places: Places) -> str:
+    """"…浙江眼镜商城在什么地方": the place printed in brackets right after the name asked about
+    ("浙江眼镜商城（浙江临海）"), as printed; a list gives each name its own ("…（河北高阳）")."""
+    for m in _NAME_AND_ITS_PLACE.finditer(sentence):
+        name, where = m.group(1), m.group(2)
+        named = any(name[i:] in asked_text for i in range(len(name) - 2))
+        if named and where not in asked_text and (places.find(where) or re.search(r"[省市县区镇乡村]$", where)):
+            return where
     return ""
 
 

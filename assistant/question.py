@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .figures import CN_NUMERAL, UNIT_KINDS, chinese_to_number
+from .figures import CN_NUMERAL, PEOPLE_NOUNS, UNIT_KINDS, chinese_to_number
 from .gazetteer import admin_divisions, short_name
 from .schema import Figure
 from .text import Tokenizer, normalise, segmented
@@ -43,7 +43,7 @@ _ASKS: list[tuple[str, str]] = [
     # "多少口人": people counted by mouths
     # "多少职工", "几万农民": the people counted named right after the question word
     ("people", r"(多少|几)(个)?[十百千万亿]*口?(人次|人|名|位)|人数[^，。？多几]{0,4}(?:多少|几)(?!个)|人(?:数|次)[？?]?$"
-               r"|(多少|几)[十百千万亿]*(?:职工|员工|工人|农民|居民|市民|村民|学生|干部|群众|官兵)"),
+               rf"|(多少|几)[十百千万亿]*(?:{PEOPLE_NOUNS})"),
     # "多少万吨", "几千家": a magnitude may stand between the question word and the unit
     ("measure", r"多高|多长(?!多少|了|几)|多远|多重|(多少|几)[十百千万亿]*(公里|千米|米|厘米|吨|公斤|亩|级|平方米|立方米|千瓦)"),
     ("count", r"(多少|几)(个|家|项|场次|场|次|所|户|条|种|批|份|件|套|台|辆|座|间|支|届|期|篇|处|类|罐|大)"

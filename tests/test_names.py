@@ -102,3 +102,17 @@ def test_a_province_asked_is_printed_before_a_city_in_it():
     sentence = "这项活动由山西省太原市首创"
     q = analyse("这项活动是哪个省首创的？", Tokenizer(), Places.load())
     assert entity(q, sentence, Places.load(), Tokenizer()) == "山西省"
+
+
+@pytest.mark.parametrize(("question", "sentence", "name"), [
+    # a foreign name after a title is read whole, its parts joined by a middle dot
+    ("联合国秘书长是谁？", "联合国秘书长科菲·安南２日在纽约总部举行的记者招待会上说", "科菲·安南"),
+    # the noun the question calls the person by stands as a title would
+    ("承包荒山的那位温州老板叫什么名字？", "１９９６年，温州的老板陈志强承包了这片荒山", "陈志强"),
+    # the place printed in brackets right after the name asked about, not another item's
+    ("受到表扬的江苏汽配商城在什么地方？",
+     "上海灯具城、江苏汽配商城（江苏南京）、庞口汽车农机配件市场（河北高阳）受到表扬", "江苏南京"),
+])
+def test_a_name_is_read_beside_the_noun_that_introduces_it(tokenizer, question, sentence, name):
+    places = Places.load()
+    assert entity(analyse(question, tokenizer, places), sentence, places, tokenizer) == name

@@ -128,12 +128,16 @@ def _operand_figures(question: Question, parts: Operands, found: list[Candidate]
         # is itself a change, "增长的比…增长的多多少", may be one.)
         candidates = [c for c in candidates if not _compared_or_start(c, question.years)]
     measure = max(parts.shared, key=extractor.idf, default="")
-    if measure and not measure.endswith("数"):
+    if measure and not _SAID_BY_THE_UNIT.search(measure):
         # what both operands measure ("进口" of "外商投资企业的进口比国有企业的进口") is printed with each:
-        # 进出口1636.6亿美元 is no operand. (A count, 人数 or 户数, is said by the unit: "招收硕士生5.8万人".)
+        # 进出口1636.6亿美元 is no operand. (A count, 人数 or 户数, is said by the unit: "招收硕士生5.8万人";
+        # so is a share, 比例 or 比重: "…的企业占62.88%".)
         candidates = [c for c in candidates if local(extractor, [measure], c) >= 0.45
                       and not _labelled_otherwise(c, measure)]
     return candidates
+
+
+_SAID_BY_THE_UNIT = re.compile(r"数$|^(?:比例|比重|份额|比率|百分比|占比)$")
 
 
 def printed_difference(question: Question, hits: list[Hit], extractor: Extractor) -> Candidate | None:
@@ -269,7 +273,9 @@ def change_between(question: Question, hits: list[Hit], extractor: Extractor) ->
     base = _BASE_YEAR.search(question.text)
     # only the figure the reader would answer with: a change printed elsewhere ranks first and wins
     found = [c for c in extractor.candidates(question, hits) if c.figure is not None and c.coverage >= CHANGE_COVERAGE]
-    for c in found[:1]:
+    # with a base year asked, the level of the year asked may rank below another figure of that year
+    # ("1997年…直接贸易额298亿美元" above "从1990年的117.7亿美元增加到1997年的489.9亿美元")
+    for c in found[: 3 if base else 1]:
         plain = normalise(c.sentence)
         figures = [f for f in find_figures(plain) if f.kind != "date"]
         mine = next((f for f in figures if f.text == c.figure.text), None)

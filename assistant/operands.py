@@ -14,6 +14,7 @@ from .text import clauses, normalise, sentences
 _SUM = re.compile(r"一共|合计|总共|加起来|共计|之和|总计|总和")
 _DIFFERENCE = re.compile(r"比(?P<rest>.+?)(多|高|少|低|大|小)(出了|出|了)?(多少|几)|相差|差距|差(多少|几)")
 _JOIN = re.compile(r"和|与|及|、|加上")
+_COMPARED = re.compile(r"(?<![对相])比(?![例重率较值])")
 
 
 @dataclass
@@ -40,7 +41,10 @@ def split_question(question: Question) -> Operands | None:
     if total is not None:
         op, m, op_span = "+", _join_of_places(question, text[: total.start()]) or _JOIN.search(text[: total.start()]), total.span()
     elif difference is not None:
-        op, m = "−", re.search(r"比", text)
+        # the 比 that sets the operands apart is the last before the change asked, not 比例 or 比重
+        # ("开展经营承诺的企业比例，邮电通讯行业比文化娱乐场所高出多少")
+        end = difference.start(2) if difference.group(2) else len(text)
+        op, m = "−", next(reversed(list(_COMPARED.finditer(text, 0, end))), None)
         op_span = (difference.start(2), difference.end()) if difference.group(2) else difference.span()
     else:
         return None
@@ -62,6 +66,12 @@ def split_question(question: Question) -> Operands | None:
         left = [t for t in before if t in question.places and t not in right]
     else:
         left = [t for t in before if t not in after]
+    if op == "−":
+        # "开展经营承诺的企业比例，邮电通讯行业比文化娱乐场所高出多少": a clause before the comparison's
+        # own frames both sides; the left operand is what the comparison's clause names
+        opens = max(text.rfind(mark, 0, m.start()) for mark in "，,：:") + 1
+        own = [t for t in left if any(opens <= at < m.start() for at in positions(t))]
+        left = own or left
     qualifying: list[str] = []
     modifier = text.rfind("的", 0, m.start())
     if op == "+" and modifier >= 0 and "的" not in text[m.end(): op_span[0]]:

@@ -70,6 +70,10 @@ PAGE = """## 交通运输
 ## 教职工住房
 
 全国普通高校教职工住房建设共完成投资１２９亿元，竣工面积１３８６万平方米。
+
+## 承诺调查
+
+这项调查表明，承诺活动开展后，经营效益提高的企业占６２．８８％，职工素质提高的企业占７４．０９％。
 """
 
 
@@ -101,6 +105,9 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     difference = operands("1997年海关征收的进口环节税比关税多出多少亿元？")
     assert difference.op == "−" and "环节税" in difference.left and difference.right == ["关税"]
     assert operands("1997年海关征收的进口环节税是多少？") is None
+    # the comparison's 比 is not the one of 比例; a clause before the comparison's own frames both sides
+    framed = operands("开展经营承诺的企业比例，邮电通讯行业比文化娱乐场所高出多少个百分点？")
+    assert "邮电通讯" in framed.left and "企业" not in framed.left and "娱乐场所" in framed.right
 
 
 @pytest.mark.parametrize("question, result, working", [
@@ -123,6 +130,8 @@ def test_each_operand_is_named_by_the_words_only_its_side_prints():
     ("1997年安徽省农业发展银行投放的夏季和秋季收购资金合计多少？", "90.46亿元", "46.46亿元 + 44亿元"),
     # 计划招收硕士生 qualifies both things summed, though printed once, after the last item (7所党校…)
     ("1998年计划招收硕士生的普通高等学校和科研机构一共有多少所？", "745所", "415所 + 330所"),
+    # 比例, what both sides measure, is said by the unit (占74.09%), not printed beside each
+    ("承诺后职工素质提高的企业比例比经营效益提高的企业比例高出多少个百分点？", "11.21个百分点", "74.09% − 62.88%"),
 ])
 def test_a_sum_or_difference_takes_one_figure_for_each_operand(assistant, question, result, working):
     answer = assistant.ask(question)
@@ -262,3 +271,14 @@ def test_a_rate_is_an_amount_per_unit():
     sentence = "生产原煤1709万吨，安全生产百万吨死亡率为0.12"
     total, rate = (f for f in find_figures(sentence) if f.text in ("1709万吨", "0.12"))
     assert total_for_a_per_unit(question, sentence, total) and not total_for_a_per_unit(question, sentence, rate)
+
+
+def test_a_change_from_a_base_year_reads_the_level_of_the_year_asked(tmp_path):
+    """Another figure of the year asked (直接贸易额298亿美元) may rank above the level the change is
+    read from ("从1990年的117.7亿美元增加到1997年的489.9亿美元"); the difference is still computed."""
+    page = ("## 中美贸易\n\n１９９７年，我国与美国直接贸易额２９８亿美元，占双边贸易总额的６０．８％。"
+            "９０年代以来，中美贸易连年增长，从１９９０年的１１７．７亿美元增加到１９９７年的４８９．９亿美元。\n")
+    assistant = page_assistant(tmp_path, "trade", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    answer = assistant.ask("1997年中美贸易额比1990年多了多少亿美元？")
+    assert direct(answer) == "答：372.2亿美元。", answer.text
+    assert "489.9亿美元 − 117.7亿美元" in answer.text

@@ -10,10 +10,10 @@ import re
 import statistics
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .figures import find_figures, same_figure
+from .figures import Figure, find_figures, qualifier_class, same_figure
 from .verify import stated_figures, unsupported_figures
 
 ANSWER_KINDS = ("figure", "fact", "multi_hop", "followup", "unanswerable", "ambiguous", "paraphrase")
@@ -86,7 +86,7 @@ def _answer_matches(row: dict, body: str) -> tuple[bool, str]:
         missing = [a for a in accept if not _states(a, direct) and not _states(a, body)]
         return (not missing), (f"missing {missing}" if missing else "")
     if any(find_figures(a, bare_numerals=True) for a in accept) and row["kind"] != "fact":
-        if any(_states(a, direct) for a in accept):
+        if any(_states(a, direct, row.get("question", "")) for a in accept):
             return True, ""
         return False, "figure not stated"
     stated = body.split("\n依据", 1)[0]  # the answer's own line, before the sentence it quotes
@@ -103,13 +103,27 @@ def _answer_matches(row: dict, body: str) -> tuple[bool, str]:
 _STATES_NOTHING = re.compile(r"\s*(?:答[：:])?\s*(?:据资料记载)?[，。\s]*")
 
 
-def _states(expected: str, text: str) -> bool:
+def _states(expected: str, text: str, question: str = "") -> bool:
     """The text states the expected figure: same value, unit and qualifier after normalisation."""
     wanted = find_figures(expected, bare_numerals=True)
     if not wanted:
         return squash(expected) in squash(text)
     got = stated_figures(text)
-    return any(same_figure(wanted[0], g) for g in got)
+    return any(same_figure(wanted[0], g) or _bound_asked(wanted[0], g, question) for g in got)
+
+
+# the words by which a question asks for a bound itself: "超过几个", "不到多少人", "大约多少"
+_ASKED_BOUND = {"over": r"超过|超|逾|多于", "under": r"不足|不到|少于", "about": r"大约|大概|约|将近|近"}
+
+
+def _bound_asked(expected: Figure, got: Figure, question: str) -> bool:
+    """"…的大集团超过几个？" answered "超过7个" for a gold written 7个: the answer restates the bound
+    the question asks for, so the qualifier is the question's, not a claim of the answer's."""
+    bound = qualifier_class(got.qualifier)
+    if expected.qualifier or not bound:
+        return False
+    return bool(re.search(rf"(?:{_ASKED_BOUND[bound]})(?:多少|几)", question)) \
+        and same_figure(expected, replace(got, qualifier=""))
 
 
 def squash(text: str) -> str:

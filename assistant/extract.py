@@ -16,6 +16,7 @@ from functools import lru_cache
 import jieba.posseg
 import numpy as np
 
+from .conditions import another_basis
 from .figures import PEOPLE_NOUNS, UNIT_KINDS, counted_unit, find_figures, find_ordinals
 from .flanks import (
     ASKS_DIFFERENCE,
@@ -265,7 +266,8 @@ class Extractor:
         whole, what a year added for all that stand at its end, a plan for a year past, a bound that
         picks out what another figure counts, another season's, the whole (进出口) for a part (出口),
         every kind (各类赔款) or every class of ownership (工业) for one (财产险赔款, 集体工业), one item's
-        figure of a 分别 list for two items asked together.
+        figure of a 分别 list for two items asked together, a figure stated on another basis than the one
+        asked (按可比口径计算, conditions.py).
         `figures`: the sentence's."""
         if not question.measures(figure) or _another_kind_of_unit(question, figure) or is_dateline(sentence, figure) \
                 or points_for_a_level(question, figure) or restates_question(figure, asked):
@@ -291,7 +293,8 @@ class Extractor:
                 or the_whole_for_a_part(question, sentence, figure)
                 or one_of_a_pair_asked(question, sentence, figure)
                 or a_total_for_a_kind(question, sentence, figure, lambda: f"{self.context(paragraph)} {self._opening(paragraph)}")
-                or names_a_sibling(question, sentence, figure))
+                or names_a_sibling(question, sentence, figure)
+                or another_basis(question.text, sentence, figure, lead))
 
     @staticmethod
     def level_for_change(question: Question, c: Candidate) -> bool:

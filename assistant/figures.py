@@ -181,10 +181,10 @@ def same_figure(expected: Figure, got: Figure) -> bool:
     eu, gu = counted_unit(expected.unit), counted_unit(got.unit)
     if eu and gu and eu != gu:
         return False
-    return _qualifier_class(expected.qualifier) == _qualifier_class(got.qualifier)
+    return qualifier_class(expected.qualifier) == qualifier_class(got.qualifier)
 
 
-def _qualifier_class(qualifier: str) -> str:
+def qualifier_class(qualifier: str) -> str:
     """近/约 are "about"; 余/多/以上/超 are "more than"; 不足/以下 are "less than"."""
     if not qualifier:
         return ""

@@ -79,6 +79,11 @@ def test_a_figure_counts_when_value_unit_and_qualifier_match():
     near = dict(ROW, answer="近600人", accept=["近600人"], source_quote="西藏籍学生近600人")
     assert not score_row(near, result("答：600人。", cited=("学生近600人",)), set()).correct
     assert score_row(near, result("答：近600人。", cited=("学生近600人",)), set()).correct
+    # a bound the question itself asks for ("超过几个") may be restated; one it does not ask is a claim
+    bound = dict(ROW, question="大集团要超过几个？", answer="7个", accept=["7个"], source_quote="大集团要超过7个")
+    assert score_row(bound, result("答：超过7个。", cited=("大集团要超过7个",)), set()).correct
+    assert not score_row(dict(bound, question="大集团要有几个？"), result("答：超过7个。"), set()).correct
+    assert not score_row(bound, result("答：不到7个。"), set()).correct
 
 
 def test_quoted_support_does_not_count_as_the_answer():

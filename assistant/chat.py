@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 import jieba.posseg
 
 from .answer import Answerer, ExtractiveAnswerer
+from .conditions import basis_alone
 from .config import MAX_QUESTION_CHARS, Settings
 from .extract import Extractor
 from .figures import UNIT_PATTERN, find_figures
@@ -139,6 +140,9 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     own_focus = [w for w in current.focus if _RELATIONAL_RE.sub("", w)]
     if ends_with_ne and current.places and not own_focus:
         return _swap_places(previous, current.places, places)  # 那安徽呢？
+    basis = basis_alone(core)
+    if basis:  # "按可比口径算的话呢？": the same question, of the figure stated on that basis
+        return f"{basis}，{previous.text}"
     if ends_with_ne and not current.places and _TIME_ONLY.match(core):
         return _swap_time(previous, core)  # 1997年呢？
     if ends_with_ne and not current.places and not own_focus:

@@ -12,7 +12,16 @@ from .schema import Figure
 # a basis: what is left out or taken into account, or the measure it is counted by
 # (not "按市面价格的几成": at a price, no basis of counting)
 _BASIS = re.compile(r"(?:剔除|扣除|不含|不计|考虑到?)了?([^，,。；;？?（）()]{2,12}?)(?:因素|影响|在内)"
-                    r"|(?:按照?|依照?)([^，,。；;？?（）()]{2,12}?)(?:口径|计算)")
+                    r"|(?:按照?|依照?)([^，,。；;？?（）()]{2,12}?)(?:口径(?:计?算)?|计算)")
+
+
+_BASIS_ALONE = re.compile(rf"(?:如果|若|要是)?((?:{_BASIS.pattern}))(?:的话|来看|来说)?")
+
+
+def basis_alone(text: str) -> str:
+    """"按可比口径算的话": the basis, when a follow-up says nothing else ("" when it does)."""
+    m = _BASIS_ALONE.fullmatch(text)
+    return m.group(1) if m else ""
 
 
 def bases(text: str) -> list[str]:

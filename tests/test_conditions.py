@@ -38,3 +38,17 @@ def test_a_basis_is_read_off_the_words_that_name_it():
 ])
 def test_only_a_figure_stated_on_the_basis_asked_answers(question, sentence, lead, ruled):
     assert _ruled(question, sentence, lead) == ruled
+
+
+def test_a_follow_up_that_names_only_a_basis_asks_the_same_question_on_it():
+    from assistant.chat import resolve_followup
+    from assistant.question import Places, analyse
+    from assistant.text import Tokenizer
+
+    places, tokenizer = Places.load(), Tokenizer()
+    previous = analyse("1997年两税收入比上年增长了多少？", tokenizer, places)
+    for asked in ("按可比口径算的话呢？", "如果剔除价格因素呢？"):
+        standalone = resolve_followup(asked, previous, analyse(asked, tokenizer, places), places)
+        assert standalone.endswith("，1997年两税收入比上年增长了多少？") and bases(standalone), standalone
+    other = resolve_followup("那安徽呢？", previous, analyse("那安徽呢？", tokenizer, places), places)
+    assert not bases(other)

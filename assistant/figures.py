@@ -41,7 +41,8 @@ _FIGURE = re.compile(
     r"(?P<mag>(?:[十百千万亿](?!瓦))*)"  # 千瓦 is a unit, not a thousand
     rf"(?P<suf>余|多|来(?={UNIT_PATTERN}))?"  # "30来个": about thirty
     rf"(?P<unit>{UNIT_PATTERN}|％)?"
-    r"(?P<post>以上|以下|左右|余)?"
+    # "还低0.1元多。": more than, after the unit, where the clause ends
+    r"(?P<post>以上|以下|左右|余|多(?=[，,。；;、）)]|$))?"
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 # the part of a month a date names ("7月底", "1997年11月末"): part of the date, as the page prints it

@@ -894,8 +894,9 @@ def names_a_sibling(question: Question, sentence: str, figure: Figure) -> bool:
 
 # "比1996年增产127.7万吨", "同比增长14.6%": a change measured against a time or a rival, however worded
 _CHANGE_VERB = "增长|增加|提高|提升|下降|减少|降低|上升|上涨|回升|回落|下跌|增产|减产"
-_COMPARED_CHANGE = re.compile(r"(?:比|较|同比|环比)[^，,；;。：:]{0,12}?"
-                              rf"(?:(?:{_CHANGE_VERB}|多|少)了?"
+# (高/低 compare as 多/少 do: "比省批准的封顶价还低0.1元多"; 比重 and 较高 compare nothing)
+_COMPARED_CHANGE = re.compile(r"(?:比(?![重例率值])|较(?![高低多少大小好])|同比|环比)[^，,；;。：:]{0,12}?"
+                              rf"(?:(?:{_CHANGE_VERB}|多|少|高|低)了?"
                               # "比1996年多完成原油生产任务110万吨", "比去年全年多投入": 多/少 before
                               # what was done compares too (多数 and 少数 are a majority and a minority)
                               r"|[多少](?![数少])[\u4e00-\u9fff]{1,8})"

@@ -47,6 +47,8 @@ def test_equivalent_forms_are_the_same_figure():
         ("2000个以上企业岗位", "2000个以上", "以上"),
         ("企业400余人", "400余人", "余"),
         ("培训山南干部3000多人次", "3000多人次", "多"),
+        ("照明电价比封顶价还低0.1元多。", "0.1元多", "多"),  # more than, after the unit
+        ("用了3个多月", "3个", ""),  # (多月: months, not "more than" after a unit that ends a clause)
     ],
 )
 def test_qualifiers_stay_with_their_figure(text, printed, qualifier):

@@ -370,6 +370,10 @@ def test_more_done_than_a_year_before_is_a_change():
     level, change = (next(f for f in find_figures(sentence) if f.text == t) for t in ("4323.9亿元", "373.5亿元"))
     assert compared_change(sentence, change) and not compared_change(sentence, level)
     assert not compared_change("比上年多数地区达到30%", find_figures("比上年多数地区达到30%")[-1])  # 多数: most of them
+    # 高/低 compare as 多/少 do; 比重高达 and 较高 compare nothing
+    for text, verdict in (("全乡照明电价比省批准的封顶价还低0.1元多", True), ("比上年高2.3个百分点", True),
+                          ("工业比重高达30%", False), ("收入较高，达30%", False)):
+        assert compared_change(text, find_figures(text)[-1]) is verdict, text
 
 
 def test_the_time_a_colon_header_names_dates_the_list_after_it():

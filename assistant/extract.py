@@ -233,7 +233,7 @@ class Extractor:
                                  (elided_subject(plain, figure, clause_spans), elided_weight(plain, figure, clause_spans)),
                                  (referred_back(plain, figure, clause_spans), 0.85),
                                  (self._host_clause(plain, figure, clause_spans, figures), 0.85),
-                                 (plain, 0.7), (antecedent, 0.7), (context, 0.55)])
+                                 (before_contrast(plain, figure), 0.7), (antecedent, 0.7), (context, 0.55)])
             if not anchored:
                 coverage *= 0.6
             score = coverage + place_fit + 0.05 / hit.rank
@@ -651,6 +651,18 @@ def _item_start(sentence: str, at: int) -> int:
 
 _REACHED = re.compile(r"(?:达到|达|为)了?")
 _PARALLEL_ITEM = re.compile(r"([\u4e00-\u9fff]{1,8})[近约超逾]?\d")
+
+
+# "，而金桥等重点工业小区的增速更快": a clause opened by 而 turns to another subject (而且 and 而是 go on)
+_CONTRAST = re.compile(r"[，,；;]而(?![且是言])")
+
+
+def before_contrast(sentence: str, figure: Figure) -> str:
+    """The sentence as far as a turn to another subject after the figure: "新区…同比增长18.4%，而金桥…
+    增幅达41.7%" says nothing of 金桥 for 18.4%. A figure after the turn keeps the whole sentence,
+    whose start frames it (the year, the place it is part of)."""
+    turn = _CONTRAST.search(sentence, figure.end)
+    return sentence[: turn.start()] if turn else sentence
 
 
 def changed_before(sentence: str, figure: Figure, spans: list[tuple[int, int]]) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import Assistant, Conversation, in_context
-from assistant.extract import changed_before, clause_around, elided_subject, elided_weight, item_around
+from assistant.extract import before_contrast, changed_before, clause_around, elided_subject, elided_weight, item_around
 from assistant.figures import find_figures, find_ordinals
 from assistant.flanks import (
     a_class_bound,
@@ -105,6 +105,12 @@ PAGE = """## 全国工业经济形势
 ## 金华针织集团
 
 1997年，金华针织集团实现销售收入5.2亿元，比上年增37%，实现利税2800万元，比上年增16%，其中利润达1900万元。
+
+## 三产为龙头二产作支撑浦东新区产业结构日趋合理
+
+去年浦东房地产投资１０５．５亿元，同比增长２７％，全年实现增加值４５．６９亿元，同比增长７％。
+
+现代化的工业是浦东第二产业的主体。去年新区完成工业总产值１３５７．９亿元，同比增长１８．４％，而金桥等重点工业小区的增速更快，增幅达４１．７％。
 """
 ISSUE = 'newspaper = "人民日报"\ndate = "1998-01-20"\n'
 
@@ -127,6 +133,8 @@ def assistant(tmp_path_factory) -> Assistant:
     ("我国造船业位居世界第几？", "第三"),  # a rank
     # 我国 in a national paper is 中国: 日本、韩国 beside it are what it is compared with, not whose figure
     ("1997年中国船舶工业造船产量是多少？", "229万吨"),
+    # "，而金桥…" turns to another subject: 18.4% before the turn is the whole 新区's
+    ("1997年浦东新区金桥等重点工业小区增幅多少？", "41.7%"),
 ])
 def test_figures_laid_out_in_lists_and_asides(assistant, question, figure):
     answer = assistant.ask(question)
@@ -340,6 +348,16 @@ def test_a_followup_on_the_second_item_asks_its_own_change(assistant):
     assert answer.text.startswith("答：16%。"), answer.text  # 利税's rise, not 销售收入's 37%
     answer = assistant.ask("1997年金华针织集团实现的利税比利润多多少万元？")  # 利税 is the group's too
     assert answer.text.startswith("答：900万元。") and "计算：2800万元 − 1900万元" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(("sentence", "figure", "scope"), [
+    ("新区工业总产值增长18.4%，而金桥小区增幅达41.7%。", "18.4%", "新区工业总产值增长18.4%"),
+    ("新区工业总产值增长18.4%，而金桥小区增幅达41.7%。", "41.7%", "新区工业总产值增长18.4%，而金桥小区增幅达41.7%。"),
+    ("出口增长20.9%，而且进口增长2.8%。", "20.9%", "出口增长20.9%，而且进口增长2.8%。"),  # 而且 goes on
+])
+def test_a_turn_to_another_subject_ends_what_the_sentence_says_of_a_figure_before_it(sentence, figure, scope):
+    mine = next(f for f in find_figures(sentence) if f.text == figure)
+    assert before_contrast(sentence, mine) == scope
 
 
 def test_spans_and_clauses():

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..extract import Candidate, Extractor, clause_around, item_around
+from ..extract import Candidate, Extractor, before_contrast, clause_around, item_around
 from ..figures import counted_unit, find_figures
 from ..flanks import issue_year
 from ..names import entity
@@ -228,7 +228,8 @@ class Judge:
         if c.figure is not None:
             spans, figures = clauses(plain), find_figures(plain)
             mine = next((f for f in figures if f.start == c.figure.start), c.figure)
-            scopes = [(item_around(plain, mine), 1.0), (clause_around(plain, mine, spans, figures), 0.85), (plain, 0.7),
+            scopes = [(item_around(plain, mine), 1.0), (clause_around(plain, mine, spans, figures), 0.85),
+                      (before_contrast(plain, mine), 0.7),
                       (c.antecedent, 0.7)]  # as the rule scorer credits it
         else:
             scopes = [(plain, 1.0)]

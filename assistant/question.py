@@ -60,7 +60,7 @@ _ASKS: list[tuple[str, str]] = [
     ("number", r"(?:[额量]|价格|价位|单价|里程|面积|长度|总长|全长|总值|产值|增加值|人口|指数|总数|数目)[？?]?$"),
 ]
 COMMON_WORD = 100  # jieba's dictionary count above which a word is an everyday one
-_NOT_ASKING = re.compile(r"([这那近好头])几")
+_NOT_ASKING = re.compile(r"([这那近好头十])几|几(?=[十百千万亿])")  # 几十年, 十几个: a rough count
 _ASKS_WHICH = re.compile(r"哪(个|些|家|所|位|里|儿|项|种)(?!月|季度)|谁")
 _ENTITY_KINDS = {"person", "place", "organisation"}
 _QUESTION_WORDS = re.compile(
@@ -290,7 +290,7 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     text = _arabic_counts(normalise(text).strip())
     words = tokenizer.words(text)
     # "这几年从外地招来了多少名人才": 这几/那几/近几 point at something, they ask nothing
-    asking = _NOT_ASKING.sub(lambda m: m.group(1) + "·", text)
+    asking = _NOT_ASKING.sub(lambda m: (m.group(1) or "") + "·", text)
     # "多少天然气": a pattern whose last character starts a longer word asks nothing of that kind
     matched = next(((kind, pattern) for kind, pattern in _ASKS
                     if any(not _unit_opens_word(words, asking, m.end(), tokenizer) for m in re.finditer(pattern, asking))), ("fact", ""))

@@ -27,6 +27,8 @@ def understand():
         ("哪所高校率先设立驻山南办事处？", "organisation", ""),
         ("分红分发到多少户？", "count", "户"),
         ("哪个农场创造了最高劳动生产率？", "fact", ""),  # names a farm; the rate is what it did
+        ("哪个矿几十年靠政策补贴过日子？", "fact", ""),  # 几十年 is a rough count that asks nothing
+        ("十几个县一共投入多少资金？", "money", ""),  # so is 十几个
         ("家庭农场在种地上花了多少本钱？", "money", ""),  # 本 begins 本钱 here: no measure word
         # an official's terse question, no question word: the quantity it ends on is what is asked
         ("1997年记账式国债发行额？", "money", ""),  # 额: an amount of money

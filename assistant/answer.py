@@ -17,6 +17,7 @@ from .operands import local
 from .question import Question
 from .reader import Reader
 from .reader.judge import Judge
+from .reader.verifier import Verifier
 from .schema import CREDIT, Answer, Citation, Hit, Paragraph
 from .sources import citation_label
 
@@ -69,10 +70,12 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, extractor: Extractor, reader: Reader | None = None, judge: Judge | None = None) -> None:
+    def __init__(self, extractor: Extractor, reader: Reader | None = None, judge: Judge | None = None,
+                 verifier: Verifier | None = None) -> None:
         self.extractor = extractor
         self.reader = reader
         self.judge = judge  # decides on the rule scorer's candidates (reader/judge.py)
+        self.verifier = verifier  # reads again, with the local model, what the judge refuses (reader/verifier.py)
 
     def stream(self, question: Question, hits: list[Hit], *, asked: str, user_text: str = "") -> Iterator[str | Answer]:
         """One piece: the answer is chosen whole, then shown."""
@@ -135,6 +138,9 @@ class ExtractiveAnswerer:
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
             verdict = self.judge.choose(question, eligible, accepted[0] if accepted else None)
+            if verdict.answer is None and self.verifier is not None and eligible \
+                    and self.verifier.rescues(question.text, eligible[0], verdict.probability, bool(accepted)):
+                return [eligible[0]], []  # a paraphrase the model reads as the figure asked
             if verdict.answer is None:
                 return [], verdict.closest  # the judge refuses what the rules would state
             if not accepted:

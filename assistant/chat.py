@@ -24,6 +24,7 @@ from .question import Places, Question, analyse
 from .reader import Reader, ReaderModel
 from .reader.judge import JUDGE_FILE, Judge, JudgeModel
 from .reader.scorer import MODEL_FILE
+from .reader.verifier import local_verifier
 from .retrieve import HybridRetriever
 from .schema import Answer
 from .sources import Scope
@@ -457,8 +458,9 @@ class Assistant:
         self.places = Places.load()
         self.retriever = HybridRetriever(self.index, settings)
         extractor = Extractor(self.index, self.places)
+        judge = fitted_judge(extractor) if settings.reader == "judged" else None
         self.extractive = ExtractiveAnswerer(extractor, learned_reader(extractor) if settings.reader == "learned" else None,
-                                             fitted_judge(extractor) if settings.reader == "judged" else None)
+                                             judge, local_verifier(settings.gguf) if judge and settings.verifier == "local" else None)
         self.answerer: Answerer = self.extractive
         if settings.llm != "extractive":
             from .llm import GenerativeAnswerer, make_llm

@@ -32,6 +32,8 @@ def global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--reader", choices=["judged", "rules", "learned"], default=default(Settings.reader),
                         help="抽取式回答如何选答案：judged（规则打分 + 拟合的判定，默认）、rules（只用规则）"
                              "或 learned（assistant train-reader 拟合的候选评分）")
+    parser.add_argument("--verifier", choices=["none", "local"], default=default("none"),
+                        help="local：判定拒答的问题再由本地 GGUF 模型读一遍（需 make local-llm；每个拒答约 1–2 秒）")
 
 
 def scope_options(parser: argparse.ArgumentParser) -> None:
@@ -103,7 +105,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     except ValueError as err:
         raise UsageError(str(err)) from err
     return Settings(corpus_dirs=corpus, index_dir=args.index_dir, embedding=args.embedding,
-                    reader=getattr(args, "reader", "rules"), store=store, **llm)
+                    reader=getattr(args, "reader", "rules"), store=store,
+                    verifier="" if getattr(args, "verifier", "none") == "none" else args.verifier, **llm)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,9 @@ class Settings:
     # scorer and its thresholds alone) or "learned" (the fitted candidate scorer). All three are
     # measured in every train-reader run (eval/readers.md).
     reader: str = "judged"
+    # "local": what the judge refuses is read again by the bundled GGUF model (reader/verifier.py;
+    # needs `make local-llm`, ~1–2 s a refused question on 2 cores); "" (default): the judge decides
+    verifier: str = ""
     # answer generation: extractive (default, exact and instant) | openai-like | ollama | local
     llm: str = "extractive"
     llm_base_url: str = ""

@@ -59,12 +59,12 @@ class LocalGGUF(CustomLLM):
         return LLMMetadata(context_window=self.context_window, num_output=self.num_output,
                            model_name=self.model_name, is_chat_model=False)
 
-    def _tokens(self, prompt: str) -> Iterator[str]:
+    def _read(self, prompt: str) -> int:
+        """Decode the prompt into a fresh context; the number of tokens read."""
         from ik_llama_cpp import _ctypes_api as C
-        from ik_llama_cpp._internals import make_batch_range, make_batch_single
+        from ik_llama_cpp._internals import make_batch_range
 
         llama, ctx = self._llama, self._llama._context
-        model = llama._model
         tokens = llama.tokenize(CHATML.format(prompt=prompt), add_bos=False, special=True)
         tokens = tokens[-(self.context_window - self.num_output):]
         ctx.kv_cache_clear()
@@ -75,11 +75,29 @@ class LocalGGUF(CustomLLM):
             C.llama_batch_free(batch)
             if failed:
                 raise RuntimeError(f"llama_decode failed while reading the prompt ({failed})")
+        return len(tokens)
+
+    def _last_logits(self) -> np.ndarray:
+        return np.ctypeslib.as_array(self._llama._context.get_logits(-1), shape=(self._llama._model.n_vocab,))
+
+    def yes_margin(self, prompt: str) -> float:
+        """logit("是") − logit("否") for the first token of the answer: how sure a yes/no answer is."""
+        self._read(prompt)
+        logits = self._last_logits()
+        yes, no = (self._llama.tokenize(word, add_bos=False, special=False)[0] for word in ("是", "否"))
+        return float(logits[yes] - logits[no])
+
+    def _tokens(self, prompt: str) -> Iterator[str]:
+        from ik_llama_cpp import _ctypes_api as C
+        from ik_llama_cpp._internals import make_batch_single
+
+        llama, ctx = self._llama, self._llama._context
+        model = llama._model
+        position = self._read(prompt)
         generated: list[int] = []
         shown = ""
-        position = len(tokens)
         for _ in range(self.num_output):
-            logits = np.ctypeslib.as_array(ctx.get_logits(-1), shape=(model.n_vocab,))
+            logits = self._last_logits()
             token = int(np.argmax(logits))
             if C.llama_token_is_eog(model.model, token):
                 break

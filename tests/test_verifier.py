@@ -1,0 +1,110 @@
+"""The verifier: where the judge refuses, the rule scorer's first figure is read again by a local
+language model as a yes/no question, and stated only when the model's margin and the judge's
+probability together pass the threshold fitted on dev. The model here is a stand-in; the real
+one (`make local-llm`) is measured by bench/fit_verifier.py and `eval --verifier local`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.chat import Conversation
+from assistant.reader.judge import JUDGE_FEATURES, Judge, JudgeModel
+from assistant.reader.trees import Trees
+from assistant.reader.verifier import VERIFIER_FILE, RescueModel, Verifier
+
+QUESTION = "湖南援藏3年来引进企业多少家？"
+
+
+class SaysYes:
+    """A stand-in model: the same margin for every prompt, and the prompts it was shown."""
+
+    def __init__(self, margin: float) -> None:
+        self.margin = margin
+        self.prompts: list[str] = []
+
+    def yes_margin(self, prompt: str) -> float:
+        self.prompts.append(prompt)
+        return self.margin
+
+
+BY_MARGIN = RescueModel(bias=0.0, w_margin=1.0, w_judge=0.0, w_rules=0.0, threshold=0.5, trained_on={})
+
+
+def refusing_answerer(assistant, verifier: Verifier | None) -> ExtractiveAnswerer:
+    refuses = JudgeModel("test", Trees.constant(JUDGE_FEATURES, 0.1), 0.5, 0.9)
+    extractor = assistant.extractive.extractor
+    return ExtractiveAnswerer(extractor, judge=Judge(extractor, refuses), verifier=verifier)
+
+
+def ask(answerer: ExtractiveAnswerer, assistant, text: str):
+    prepared = assistant.prepare(text, Conversation())
+    return answerer.answer(prepared.question, prepared.hits, asked=text)
+
+
+def test_a_figure_the_judge_refuses_is_stated_when_the_model_reads_it_as_the_one_asked(assistant):
+    model = SaysYes(4.0)
+    answer = ask(refusing_answerer(assistant, Verifier(model, BY_MARGIN)), assistant, QUESTION)
+    assert answer.text.startswith("答：71家"), answer.text
+    assert answer.citations  # stated with its source, as any answer
+    (prompt,) = model.prompts  # one reading, of the first candidate: the question, its sentence, its figure
+    assert "71家" in prompt and "湖南援藏3年来引进企业多少家" in prompt and "引进" in prompt
+
+
+def test_a_model_that_says_no_leaves_the_refusal(assistant):
+    answer = ask(refusing_answerer(assistant, Verifier(SaysYes(-4.0), BY_MARGIN)), assistant, QUESTION)
+    assert answer.text.startswith("资料中没有找到"), answer.text
+
+
+def test_without_a_verifier_the_judge_decides_alone(assistant):
+    answer = ask(refusing_answerer(assistant, None), assistant, QUESTION)
+    assert answer.text.startswith("资料中没有找到"), answer.text
+
+
+def test_an_answer_the_judge_lets_stand_is_not_read_again(assistant):
+    model = SaysYes(-4.0)
+    extractor = assistant.extractive.extractor
+    sure = JudgeModel("test", Trees.constant(JUDGE_FEATURES, 0.9), 0.5, 0.9)
+    answerer = ExtractiveAnswerer(extractor, judge=Judge(extractor, sure), verifier=Verifier(model, BY_MARGIN))
+    assert ask(answerer, assistant, QUESTION).text.startswith("答：71家")
+    assert model.prompts == []  # no model call for a question the judge answers
+
+
+def test_the_rescue_weighs_the_margin_with_the_judges_probability():
+    rescue = RescueModel(bias=-2.0, w_margin=1.0, w_judge=2.0, w_rules=0.0, threshold=0.7, trained_on={})
+    assert rescue.probability(3.0, 0.5, False) > 0.7 > rescue.probability(1.0, 0.5, False)
+    assert rescue.probability(2.0, 0.9, False) > rescue.probability(2.0, 0.1, False)
+
+
+def test_the_shipped_rescue_model_was_fitted_on_dev():
+    data = json.loads(VERIFIER_FILE.read_text(encoding="utf-8"))
+    assert data["trained_on"]["split"] == "dev" and data["w_margin"] > 0
+    model = RescueModel.load()
+    assert 0.5 <= model.threshold < 1.0
+    assert model.probability(5.0, 0.6, True) > model.probability(-5.0, 0.6, True)
+
+
+def test_asking_for_the_local_verifier_without_the_model_says_what_to_run(tmp_path):
+    from assistant.reader.verifier import local_verifier
+
+    with pytest.raises((FileNotFoundError, ImportError), match="make local-llm|GGUF|gguf"):
+        local_verifier(str(tmp_path / "missing.gguf"))
+
+
+@pytest.mark.slow
+def test_the_local_model_gives_a_yes_no_margin():
+    """Runs only where `make local-llm` has put the model and its runtime on this machine."""
+    import importlib.util
+    import math
+
+    from assistant.local_llm import MODEL_FILE
+    from assistant.reader.verifier import PROMPT, local_verifier
+
+    if not MODEL_FILE.exists() or importlib.util.find_spec("ik_llama_cpp") is None:
+        pytest.skip("local model not installed (make local-llm)")
+    model = local_verifier().model
+    margin = model.yes_margin(PROMPT.format(figure="80.7亿元", sentence="湖南援藏3年签约资金80.7亿元。",
+                                            question="湖南援藏三年签约资金多少？"))
+    assert math.isfinite(margin) and margin > 0  # the figure printed for the very thing asked

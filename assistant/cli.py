@@ -114,11 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .chat import QuestionError
     from .ingest import IngestError
+    from .local_llm import ModelNotInstalled, RuntimeNotInstalled
     from .sources import MetadataError
 
     try:
         return COMMANDS[args.command](args, settings_from(args))
-    except (QuestionError, IngestError, UsageError, MetadataError) as err:
+    except (QuestionError, IngestError, UsageError, MetadataError, ModelNotInstalled, RuntimeNotInstalled) as err:
         print(f"错误：{_printable(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

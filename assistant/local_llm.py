@@ -32,6 +32,14 @@ RUNTIME = "ik-llama-cpp-python==0.1.5"
 CHATML = "<|im_start|>system\n你是严谨的中文助手。<|im_end|>\n<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n"
 
 
+class ModelNotInstalled(FileNotFoundError):
+    """The GGUF file is not there: `make local-llm`, or --gguf."""
+
+
+class RuntimeNotInstalled(ImportError):
+    """The llama.cpp bindings are not installed: `make local-llm`."""
+
+
 class LocalGGUF(CustomLLM):
     """Greedy decoding of a local GGUF chat model; temperature 0 keeps figures as printed."""
 
@@ -44,9 +52,9 @@ class LocalGGUF(CustomLLM):
     def from_path(cls, path: Path | None, max_tokens: int = 256, context_window: int = 4096) -> LocalGGUF:
         path = path or MODEL_FILE
         if not path.exists():
-            raise FileNotFoundError(f"没有找到模型文件 {path}：先运行 make local-llm，或用 --gguf 指定")
+            raise ModelNotInstalled(f"没有找到模型文件 {path}：先运行 make local-llm，或用 --gguf 指定")
         if importlib.util.find_spec("ik_llama_cpp") is None:
-            raise ImportError(f"local 后端需要 llama.cpp 绑定：pip install {RUNTIME}（make local-llm 会安装）")
+            raise RuntimeNotInstalled(f"local 后端需要 llama.cpp 绑定：pip install {RUNTIME}（make local-llm 会安装）")
         from ik_llama_cpp import IkLlama
 
         llm = cls(context_window=context_window, num_output=max_tokens, model_name=path.name)

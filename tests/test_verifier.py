@@ -108,3 +108,13 @@ def test_the_local_model_gives_a_yes_no_margin():
     margin = model.yes_margin(PROMPT.format(figure="80.7亿元", sentence="湖南援藏3年签约资金80.7亿元。",
                                             question="湖南援藏三年签约资金多少？"))
     assert math.isfinite(margin) and margin > 0  # the figure printed for the very thing asked
+
+
+def test_the_command_line_says_what_to_install_instead_of_a_traceback(seed_settings, seed_index, tmp_path, capsys):
+    from assistant.cli import main
+
+    missing = tmp_path / "missing.gguf"
+    for flags in (["--verifier", "local"], ["--llm", "local"]):
+        code = main([*flags, "--gguf", str(missing), "--corpus", str(seed_settings.corpus_dirs[0]),
+                     "--index-dir", str(seed_settings.index_dir), "ask", "湖南援藏三年签约资金多少？"])
+        assert code == 2 and "make local-llm" in capsys.readouterr().err

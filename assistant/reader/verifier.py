@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -60,10 +61,12 @@ class Verifier:
     def __init__(self, model: YesNoModel, rescue: RescueModel) -> None:
         self.model = model
         self.rescue = rescue
+        self._lock = threading.Lock()  # one llama.cpp context: the server's threads take turns
 
     def margin(self, question: str, candidate: Candidate) -> float:
         figure = candidate.figure.text if candidate.figure is not None else ""
-        return self.model.yes_margin(PROMPT.format(figure=figure, sentence=candidate.sentence, question=question))
+        with self._lock:
+            return self.model.yes_margin(PROMPT.format(figure=figure, sentence=candidate.sentence, question=question))
 
     def rescues(self, question: str, candidate: Candidate, judge_probability: float, rules_answered: bool) -> bool:
         """Whether a figure the judge refused may be stated after all."""

@@ -138,9 +138,10 @@ class ExtractiveAnswerer:
         accepted = self._accepted(question, candidates, eligible)
         if self.judge is not None:
             verdict = self.judge.choose(question, eligible, accepted[0] if accepted else None)
-            if verdict.answer is None and self.verifier is not None and eligible \
-                    and self.verifier.rescues(question.text, eligible[0], verdict.probability, bool(accepted)):
-                return [eligible[0]], []  # a paraphrase the model reads as the figure asked
+            if verdict.answer is None and self.verifier is not None:
+                rescued = self.verifier.rescue_from(question.text, verdict.weighed, bool(accepted))
+                if rescued is not None:
+                    return [rescued], []  # a paraphrase the model reads as the figure asked
             if verdict.answer is None:
                 return [], verdict.closest  # the judge refuses what the rules would state
             if not accepted:

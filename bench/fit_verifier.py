@@ -1,14 +1,17 @@
 """Fit the verifier's rescue model (assistant/data/verifier_model.json) on the dev questions the
 judge refuses, and print how many right and wrong answers it would add, out of fold.
 
-    python bench/fit_verifier.py [--suite peoples_daily] [--scored FILE]
+    python bench/fit_verifier.py [--suite peoples_daily --suite seeds] [--scored FILE]
 
-Needs `make local-llm`. Reads every dev question of the suite with the judged reader; for each one
-the judge refuses whose rule scorer's first candidate is a figure, asks the local model the
-verifier's yes/no prompt (~1–2 s each on 2 cores: ~10 minutes for People's Daily dev), then fits
-a logistic regression on (margin, judge probability, rules answered) and picks the threshold of
-best utility out of fold (10 folds) when a wrong answer costs 3 refusals, as the judge's is chosen.
-`--scored` keeps the model's margins in a JSON file and reuses them when it exists."""
+Needs `make local-llm`. Reads every dev question of the suites (follow-ups after their history)
+with the judged reader; for each one the judge refuses, the figures it weighed (up to POOL_MOST,
+in its shortlist order) are put to the local model with the verifier's yes/no prompt (~1–3 s a
+question on 2 cores: ~15 minutes for People's Daily dev). A logistic regression over each
+candidate's features (reader/verifier.py FEATURES) is then fitted, and the pool size and the
+threshold are those of best utility out of fold (10 folds over questions) when a wrong answer
+costs 3 refusals, as the judge's threshold is chosen (on a tie, fewer wrong answers, then a
+smaller pool). `--scored` keeps the model's margins in a
+JSON file and reuses them when it exists."""
 
 from __future__ import annotations
 
@@ -23,9 +26,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 WRONG_COST = 3
+POOL_MOST = 3
 
 
-def collect(suite_name: str) -> list[dict]:
+def collect(suite_name: str, verifier) -> list[dict]:
     from assistant.chat import Assistant, Conversation
     from assistant.config import Settings
     from assistant.evaluate import load_set, squash
@@ -42,12 +46,13 @@ def collect(suite_name: str) -> list[dict]:
 
     def spy(question, ranked, pick):
         verdict = choose(question, ranked, pick)
-        seen["last"] = (question, ranked, pick, verdict)
+        seen["last"] = (question, pick, verdict)
         return verdict
 
     judge.choose = spy
     items = []
-    for row in (r for s in suite.sets for r in load_set(s.path) if r.get("split") == "dev"):
+    rows = [r for s in suite.sets for r in load_set(s.path) if r.get("split") == "dev"]
+    for n, row in enumerate(rows):
         conversation = Conversation()
         for earlier in row.get("history") or []:
             assistant.ask(earlier, conversation)
@@ -55,57 +60,93 @@ def collect(suite_name: str) -> list[dict]:
         answer = assistant.ask(row["question"], conversation)
         if "last" not in seen or not answer.text.startswith("资料中没有"):
             continue
-        question, ranked, pick, verdict = seen["last"]
-        if not ranked or ranked[0].figure is None:
+        question, pick, verdict = seen["last"]
+        pool = [(c, p) for c, p in verdict.weighed if c.figure is not None][:POOL_MOST]
+        if not pool:
             continue
         gold = [squash(a) for a in (row.get("accept") or [row["answer"]])] if row["answer"] else []
-        printed = squash(ranked[0].figure.text)
-        items.append({"id": row["id"], "question": question.text, "figure": ranked[0].figure.text,
-                      "sentence": ranked[0].sentence, "judge": verdict.probability, "rules": pick is not None,
-                      "right": any(printed == g or (len(printed) > 1 and printed in g) for g in gold)})
+
+        margins = verifier.margins(question.text, [c for c, _ in pool])
+        items.append({"suite": suite_name, "id": row["id"], "question": question.text, "rules": pick is not None,
+                      "pool": [{"figure": c.figure.text, "sentence": c.sentence, "judge": p, "margin": m,
+                                "right": right(squash(c.figure.text), gold)} for (c, p), m in zip(pool, margins)]})
+        print(f"{n + 1}/{len(rows)} {row['id']} {[round(m, 2) for m in margins]}", file=sys.stderr, flush=True)
     return items
+
+
+def right(printed: str, gold: list[str]) -> bool:
+    return any(printed == g or (len(printed) > 1 and printed in g) for g in gold)
+
+
+def design(items: list[dict], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per pooled candidate (features, right, question number)."""
+    from assistant.reader.verifier import FEATURES, features
+
+    x, y, group = [], [], []
+    for q, item in enumerate(items):
+        pool = item["pool"][:size]
+        for row, c in zip(features([c["margin"] for c in pool], [c["judge"] for c in pool], item["rules"]), pool):
+            x.append([row[name] for name in FEATURES])
+            y.append(bool(c["right"]))
+            group.append(q)
+    return np.array(x), np.array(y), np.array(group)
+
+
+def outcomes(p: np.ndarray, y: np.ndarray, group: np.ndarray, threshold: float) -> tuple[int, int]:
+    """Right and wrong answers added when each question states its likeliest candidate at `threshold`."""
+    right = wrong = 0
+    for q in np.unique(group):
+        rows = np.flatnonzero(group == q)
+        best = rows[int(np.argmax(p[rows]))]
+        if p[best] >= threshold:
+            right, wrong = right + int(y[best]), wrong + int(not y[best])
+    return right, wrong
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--suite", default="peoples_daily")
+    parser.add_argument("--suite", action="append")
     parser.add_argument("--scored", type=Path)
     args = parser.parse_args()
+    suites = args.suite or ["peoples_daily", "seeds"]
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import GroupKFold
 
-    from assistant.reader.verifier import PROMPT, VERIFIER_FILE, local_verifier
+    from assistant.reader.verifier import FEATURES, VERIFIER_FILE, RescueModel, local_verifier
 
     if args.scored and args.scored.exists():
         items = json.loads(args.scored.read_text(encoding="utf-8"))
     else:
-        items = collect(args.suite)
-        model = local_verifier().model
-        for item in items:
-            item["margin"] = model.yes_margin(PROMPT.format(figure=item["figure"], sentence=item["sentence"],
-                                                            question=item["question"]))
+        verifier = local_verifier(rescue=RescueModel(0.0, {}, 1.0, POOL_MOST, {}))  # margins only
+        items = [item for name in suites for item in collect(name, verifier)]
         if args.scored:
             args.scored.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-    x = np.array([[i["margin"], i["judge"], float(i["rules"])] for i in items])
-    y = np.array([bool(i["right"]) for i in items])
-    fit = LogisticRegression()
-    folds = StratifiedKFold(n_splits=10, shuffle=True, random_state=0)
-    p = cross_val_predict(fit, x, y, cv=folds, method="predict_proba")[:, 1]
-    print(f"{len(items)} refused dev questions, {int(y.sum())} with a right first candidate")
+    reachable = sum(any(c["right"] for c in i["pool"]) for i in items)
+    print(f"{len(items)} refused dev questions; {reachable} with a right figure among the first {POOL_MOST} weighed")
     best = None
-    for threshold in np.arange(0.5, 0.925, 0.025):
-        rescued = p >= threshold
-        right, wrong = int((rescued & y).sum()), int((rescued & ~y).sum())
-        print(f"threshold {threshold:.3f}: +{right} right, +{wrong} wrong (utility {right - WRONG_COST * wrong})")
-        if best is None or right - WRONG_COST * wrong > best[0]:
-            best = (right - WRONG_COST * wrong, round(float(threshold), 3))
-    fit.fit(x, y)
-    data = {"bias": float(fit.intercept_[0]), "w_margin": float(fit.coef_[0][0]), "w_judge": float(fit.coef_[0][1]),
-            "w_rules": float(fit.coef_[0][2]), "threshold": best[1],
-            "trained_on": {"suite": args.suite, "split": "dev", "refused_questions": len(items),
-                           "right_first": int(y.sum()), "wrong_cost": WRONG_COST, "date": date.today().isoformat()}}
+    for size in range(1, POOL_MOST + 1):
+        x, y, group = design(items, size)
+        p = np.zeros(len(y))
+        for train, held in GroupKFold(n_splits=10).split(x, y, group):
+            p[held] = LogisticRegression(max_iter=1000).fit(x[train], y[train]).predict_proba(x[held])[:, 1]
+        for threshold in np.arange(0.5, 0.925, 0.025):
+            right, wrong = outcomes(p, y, group, threshold)
+            utility = right - WRONG_COST * wrong
+            print(f"pool {size} threshold {threshold:.3f}: +{right} right, +{wrong} wrong (utility {utility})")
+            # on a tie in utility, fewer wrong answers, then fewer prompts
+            key = (utility, -wrong, -size)
+            if best is None or key > best[0]:
+                best = (key, size, round(float(threshold), 3), right, wrong)
+    _, size, threshold, right, wrong = best
+    x, y, _ = design(items, size)
+    fit = LogisticRegression(max_iter=1000).fit(x, y)
+    data = {"bias": float(fit.intercept_[0]), "weights": dict(zip(FEATURES, map(float, fit.coef_[0]))),
+            "threshold": threshold, "pool": size,
+            "trained_on": {"suites": suites, "split": "dev", "refused_questions": len(items),
+                           "out_of_fold": {"right": right, "wrong": wrong}, "wrong_cost": WRONG_COST,
+                           "date": date.today().isoformat()}}
     VERIFIER_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"written {VERIFIER_FILE}: threshold {best[1]}")
+    print(f"written {VERIFIER_FILE}: pool {size}, threshold {threshold} (+{right} right, +{wrong} wrong out of fold)")
     return 0
 
 

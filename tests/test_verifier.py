@@ -1,11 +1,12 @@
-"""The verifier: where the judge refuses, the rule scorer's first figure is read again by a local
-language model as a yes/no question, and stated only when the model's margin and the judge's
-probability together pass the threshold fitted on dev. The model here is a stand-in; the real
-one (`make local-llm`) is measured by bench/fit_verifier.py and `eval --verifier local`."""
+"""The verifier: where the judge refuses, the figures it weighed are read again by a local language
+model as yes/no questions, and the likeliest is stated only when the model's margins and the
+judge's probabilities together pass the threshold fitted on dev. The model here is a stand-in;
+the real one (`make local-llm`) is measured by bench/fit_verifier.py and `eval --verifier local`."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -13,24 +14,30 @@ from assistant.answer import ExtractiveAnswerer
 from assistant.chat import Conversation
 from assistant.reader.judge import JUDGE_FEATURES, Judge, JudgeModel
 from assistant.reader.trees import Trees
-from assistant.reader.verifier import VERIFIER_FILE, RescueModel, Verifier
+from assistant.reader.verifier import FEATURES, VERIFIER_FILE, RescueModel, Verifier, features
 
 QUESTION = "湖南援藏3年来引进企业多少家？"
 
 
 class SaysYes:
-    """A stand-in model: the same margin for every prompt, and the prompts it was shown."""
+    """A stand-in model: the same margin for every prompt (or `to` one figure only, no to the
+    rest), and the prompts it was shown."""
 
-    def __init__(self, margin: float) -> None:
+    def __init__(self, margin: float, to: str = "") -> None:
         self.margin = margin
+        self.to = to
         self.prompts: list[str] = []
 
     def yes_margin(self, prompt: str) -> float:
         self.prompts.append(prompt)
-        return self.margin
+        return self.margin if not self.to or f"“{self.to}”" in prompt else -self.margin
 
 
-BY_MARGIN = RescueModel(bias=0.0, w_margin=1.0, w_judge=0.0, w_rules=0.0, threshold=0.5, trained_on={})
+def by_margin(pool: int = 1) -> RescueModel:
+    return RescueModel(bias=0.0, weights={"margin": 1.0}, threshold=0.5, pool=pool, trained_on={})
+
+
+BY_MARGIN = by_margin()
 
 
 def refusing_answerer(assistant, verifier: Verifier | None) -> ExtractiveAnswerer:
@@ -72,18 +79,36 @@ def test_an_answer_the_judge_lets_stand_is_not_read_again(assistant):
     assert model.prompts == []  # no model call for a question the judge answers
 
 
-def test_the_rescue_weighs_the_margin_with_the_judges_probability():
-    rescue = RescueModel(bias=-2.0, w_margin=1.0, w_judge=2.0, w_rules=0.0, threshold=0.7, trained_on={})
-    assert rescue.probability(3.0, 0.5, False) > 0.7 > rescue.probability(1.0, 0.5, False)
-    assert rescue.probability(2.0, 0.9, False) > rescue.probability(2.0, 0.1, False)
+def test_among_the_figures_weighed_the_one_the_model_reads_as_asked_is_stated(assistant):
+    """Not the rule scorer's first: a paraphrase often ranks its figure second or third on words."""
+    every = SaysYes(4.0)
+    first = ask(refusing_answerer(assistant, Verifier(every, by_margin(3))), assistant, QUESTION)
+    assert first.text.startswith("答：71家")  # a tie goes to the rule scorer's first
+    weighed = [re.search(r"原文里的“(.+?)”", p).group(1) for p in every.prompts]
+    assert len(weighed) == 3 and weighed[0] == "71家"
+    model = SaysYes(4.0, to=weighed[-1])
+    answer = ask(refusing_answerer(assistant, Verifier(model, by_margin(3))), assistant, QUESTION)
+    assert answer.text.startswith(f"答：{weighed[-1]}"), answer.text
+
+
+def test_a_candidate_is_surer_when_the_model_says_no_to_its_neighbours():
+    lone, crowded = features([3.0, -2.0], [0.4, 0.4], False)[0], features([3.0, 2.9], [0.4, 0.4], False)[0]
+    assert lone["margin_lead"] == 5.0 and abs(crowded["margin_lead"] - 0.1) < 1e-9
+    rescue = RescueModel(bias=-2.0, weights={"margin": 0.5, "margin_lead": 0.5, "judge": 2.0}, threshold=0.7,
+                         pool=3, trained_on={})
+    assert rescue.probability(lone) > 0.7 > rescue.probability(crowded)
+    assert features([1.0], [0.6], True) == [{"margin": 1.0, "margin_lead": 1.0, "judge": 0.6, "judge_lead": 0.6,
+                                              "first": 1.0, "rules": 1.0}]
 
 
 def test_the_shipped_rescue_model_was_fitted_on_dev():
     data = json.loads(VERIFIER_FILE.read_text(encoding="utf-8"))
-    assert data["trained_on"]["split"] == "dev" and data["w_margin"] > 0
+    assert data["trained_on"]["split"] == "dev" and data["weights"]["margin"] > 0
     model = RescueModel.load()
-    assert 0.5 <= model.threshold < 1.0
-    assert model.probability(5.0, 0.6, True) > model.probability(-5.0, 0.6, True)
+    assert 0.5 <= model.threshold < 1.0 and model.pool >= 1
+    assert set(model.weights) <= set(FEATURES)
+    sure, unsure = (features([m, -3.0], [0.6, 0.2], True)[0] for m in (5.0, -5.0))
+    assert model.probability(sure) > model.probability(unsure)
 
 
 def test_asking_for_the_local_verifier_without_the_model_says_what_to_run(tmp_path):
@@ -105,9 +130,11 @@ def test_the_local_model_gives_a_yes_no_margin():
     if not MODEL_FILE.exists() or importlib.util.find_spec("ik_llama_cpp") is None:
         pytest.skip("local model not installed (make local-llm)")
     model = local_verifier().model
-    margin = model.yes_margin(PROMPT.format(figure="80.7亿元", sentence="湖南援藏3年签约资金80.7亿元。",
-                                            question="湖南援藏三年签约资金多少？"))
-    assert math.isfinite(margin) and margin > 0  # the figure printed for the very thing asked
+    sentence = "湖南援藏3年签约资金80.7亿元，引进企业71家。"
+    asked, other = (model.yes_margin(PROMPT.format(figure=f, sentence=sentence, question="湖南援藏三年签约资金多少？"))
+                    for f in ("80.7亿元", "71家"))
+    assert math.isfinite(asked) and asked > 0  # the figure printed for the very thing asked
+    assert asked > other
 
 
 def test_the_command_line_says_what_to_install_instead_of_a_traceback(seed_settings, seed_index, tmp_path, capsys):

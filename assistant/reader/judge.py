@@ -100,6 +100,9 @@ class Verdict:
     answer: Candidate | None  # None: refuse
     probability: float  # that the answer (or, on a refusal, the candidate weighed) is right
     closest: list[Candidate] = field(default_factory=list)  # shortlisted, most probable first
+    # every shortlisted candidate with its probability, in shortlist order (the rule scorer's first
+    # distinct answers, then the closest in meaning): what a second reader may weigh again
+    weighed: list[tuple[Candidate, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -133,14 +136,15 @@ class Judge:
         # shares few printed words with the question, so the rule scorer's coverage would show nothing
         closest = [listed[i].candidate for i in np.argsort(-probabilities, kind="stable")
                    if probabilities[i] >= CLOSEST_PROBABILITY]
+        weighed = [(s.candidate, float(p)) for s, p in zip(listed, probabilities)]
         if rule_pick is not None:
             mine = next(i for i, s in enumerate(listed) if s.candidate is rule_pick)
             probability = float(probabilities[mine])
-            return Verdict(rule_pick if probability >= self.model.threshold else None, probability, closest)
+            return Verdict(rule_pick if probability >= self.model.threshold else None, probability, closest, weighed)
         best = int(np.argmax(probabilities))  # the first on a tie, as training counts it
         probability = float(probabilities[best])
         stands = probability >= self.model.rescue_threshold and listed[best].candidate.coverage >= RESCUE_COVERAGE
-        return Verdict(listed[best].candidate if stands else None, probability, closest)
+        return Verdict(listed[best].candidate if stands else None, probability, closest, weighed)
 
     def shortlist(self, question: Question, ranked: list[Candidate], rule_pick: Candidate | None) -> list[Shortlisted]:
         seen, picked = set(), []

@@ -15,6 +15,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ class LocalGGUF(CustomLLM):
     num_output: int = 256
     model_name: str = "local-gguf"
     _llama: Any = PrivateAttr()
+    # one llama.cpp context per model: a server's threads take turns, or their decoding interleaves
+    _turn: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @classmethod
     def from_path(cls, path: Path | None, max_tokens: int = 256, context_window: int = 4096) -> LocalGGUF:
@@ -90,12 +93,18 @@ class LocalGGUF(CustomLLM):
 
     def yes_margin(self, prompt: str) -> float:
         """logit("是") − logit("否") for the first token of the answer: how sure a yes/no answer is."""
-        self._read(prompt)
-        logits = self._last_logits()
+        with self._turn:
+            self._read(prompt)
+            logits = self._last_logits().copy()
         yes, no = (self._llama.tokenize(word, add_bos=False, special=False)[0] for word in ("是", "否"))
         return float(logits[yes] - logits[no])
 
     def _tokens(self, prompt: str) -> Iterator[str]:
+        # held while the answer streams: a generator closed early (a client gone) releases it
+        with self._turn:
+            yield from self._decode(prompt)
+
+    def _decode(self, prompt: str) -> Iterator[str]:
         from ik_llama_cpp import _ctypes_api as C
         from ik_llama_cpp._internals import make_batch_single
 

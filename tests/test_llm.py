@@ -301,3 +301,24 @@ def test_a_cited_figure_that_answers_another_question_is_caught(generative):
     answer = assistant.ask("安徽援藏三年签约资金多少？")
     assert answer.replaced and answer.refused
     assert "100万元。" not in answer.body().splitlines()[1]
+
+
+@pytest.mark.slow
+def test_a_local_model_serves_concurrent_requests_in_turn():
+    """Two server threads asking at once each get the answer they would get alone: one llama.cpp
+    context cannot decode two prompts interleaved."""
+    from assistant.local_llm import MODEL_FILE, LocalGGUF
+
+    if not MODEL_FILE.exists() or importlib.util.find_spec("ik_llama_cpp") is None:
+        pytest.skip("local model not installed (make local-llm)")
+    model = LocalGGUF.from_path(None, max_tokens=12, context_window=512)
+    prompts = ["用一句话说明湖南援藏的签约资金。", "把“一九九七年”写成阿拉伯数字。"]
+    alone = [model.complete(p).text for p in prompts]
+    together: dict[int, str] = {}
+    threads = [threading.Thread(target=lambda i=i: together.__setitem__(i, model.complete(prompts[i]).text))
+               for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [together.get(i) for i in range(2)] == alone

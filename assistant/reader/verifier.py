@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -79,13 +78,12 @@ class Verifier:
     def __init__(self, model: YesNoModel, rescue: RescueModel) -> None:
         self.model = model
         self.rescue = rescue
-        self._lock = threading.Lock()  # one llama.cpp context: the server's threads take turns
 
     def margins(self, question: str, pool: list[Candidate]) -> list[float]:
-        with self._lock:
-            return [self.model.yes_margin(PROMPT.format(question=question, sentence=c.sentence,
-                                                        figure=c.figure.text if c.figure is not None else ""))
-                    for c in pool]
+        # each prompt is one turn of the model's context (LocalGGUF serialises a server's threads)
+        return [self.model.yes_margin(PROMPT.format(question=question, sentence=c.sentence,
+                                                    figure=c.figure.text if c.figure is not None else ""))
+                for c in pool]
 
     def pool(self, weighed: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
         """The figures the judge weighed, in its shortlist order (names and facts were not fitted)."""

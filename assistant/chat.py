@@ -20,6 +20,7 @@ from .extract import Extractor
 from .figures import UNIT_PATTERN, find_figures
 from .flanks import after_last_verb, asked_quantity, quantity_asked
 from .index import HybridIndex, open_index
+from .local_llm import LocalGGUF
 from .question import Places, Question, analyse
 from .reader import Reader, ReaderModel
 from .reader.judge import JUDGE_FILE, Judge, JudgeModel
@@ -459,13 +460,22 @@ class Assistant:
         self.retriever = HybridRetriever(self.index, settings)
         extractor = Extractor(self.index, self.places)
         judge = fitted_judge(extractor) if settings.reader == "judged" else None
-        self.extractive = ExtractiveAnswerer(extractor, learned_reader(extractor) if settings.reader == "learned" else None,
-                                             judge, local_verifier(settings.gguf) if judge and settings.verifier == "local" else None)
-        self.answerer: Answerer = self.extractive
+        generator = None
         if settings.llm != "extractive":
-            from .llm import GenerativeAnswerer, make_llm
+            from .llm import make_llm
 
-            self.answerer = GenerativeAnswerer(llm or make_llm(settings), self.extractive)
+            generator = llm or make_llm(settings)
+        verifier = None
+        if judge and settings.verifier == "local":
+            # the generative backend's model, when it is the same local one: loaded once (~1.1 GB)
+            verifier = local_verifier(settings.gguf, model=generator if isinstance(generator, LocalGGUF) else None)
+        self.extractive = ExtractiveAnswerer(extractor, learned_reader(extractor) if settings.reader == "learned" else None,
+                                             judge, verifier)
+        self.answerer: Answerer = self.extractive
+        if generator is not None:
+            from .llm import GenerativeAnswerer
+
+            self.answerer = GenerativeAnswerer(generator, self.extractive)
         self._lock = threading.Lock()  # the embedding engine is not re-entrant
 
     def analyse(self, text: str) -> Question:

@@ -145,3 +145,14 @@ def test_the_command_line_says_what_to_install_instead_of_a_traceback(seed_setti
         code = main([*flags, "--gguf", str(missing), "--corpus", str(seed_settings.corpus_dirs[0]),
                      "--index-dir", str(seed_settings.index_dir), "ask", "湖南援藏三年签约资金多少？"])
         assert code == 2 and "make local-llm" in capsys.readouterr().err
+
+
+def test_a_local_generative_backend_and_the_verifier_share_one_model(seed_settings, seed_index):
+    """`--llm local --verifier local` loads the 1.1 GB model once: the verifier reads with the
+    generator's (whose lock makes them take turns)."""
+    from assistant.chat import Assistant
+    from assistant.local_llm import LocalGGUF
+
+    generator = LocalGGUF()  # not loaded: nothing here calls it
+    assistant = Assistant(seed_settings.with_(llm="local", verifier="local"), seed_index, llm=generator)
+    assert assistant.extractive.verifier is not None and assistant.extractive.verifier.model is generator

@@ -101,10 +101,12 @@ class Verifier:
         return pool[best][0] if chances[best] >= self.rescue.threshold else None
 
 
-def local_verifier(gguf: str = "", rescue: RescueModel | None = None) -> Verifier:
-    """The verifier over the bundled GGUF (FileNotFoundError / ImportError, with what to run, when
-    absent), deciding by `rescue` (by default the shipped fit)."""
-    from ..local_llm import LocalGGUF
+def local_verifier(gguf: str = "", rescue: RescueModel | None = None, model: YesNoModel | None = None) -> Verifier:
+    """The verifier over the bundled GGUF, or over `model` when one is already loaded (a local
+    generative backend); FileNotFoundError / ImportError, with what to run, when absent. It
+    decides by `rescue` (by default the shipped fit)."""
+    if model is None:
+        from ..local_llm import LocalGGUF
 
-    model = LocalGGUF.from_path(Path(gguf) if gguf else None, max_tokens=1, context_window=1024)
+        model = LocalGGUF.from_path(Path(gguf) if gguf else None, max_tokens=1, context_window=1024)
     return Verifier(model, rescue or RescueModel.load())

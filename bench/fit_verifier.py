@@ -5,13 +5,12 @@ judge refuses, and print how many right and wrong answers it would add, out of f
 
 Needs `make local-llm`. Reads every dev question of the suites (follow-ups after their history)
 with the judged reader; for each one the judge refuses, the figures it weighed (up to POOL_MOST,
-in its shortlist order) are put to the local model with the verifier's yes/no prompt (~1–3 s a
-question on 2 cores: ~15 minutes for People's Daily dev). A logistic regression over each
+in its shortlist order) are put to the local model with the verifier's yes/no prompt (~4.5 s a
+question on 2 cores: ~35 minutes for People's Daily and seeds dev, measured). A logistic regression over each
 candidate's features (reader/verifier.py FEATURES) is then fitted, and the pool size and the
 threshold are those of best utility out of fold (10 folds over questions) when a wrong answer
 costs 3 refusals, as the judge's threshold is chosen (on a tie, fewer wrong answers, then a
-smaller pool). `--scored` keeps the model's margins in a
-JSON file and reuses them when it exists."""
+smaller pool). `--scored` keeps the model's margins in a JSON file and reuses them when it exists."""
 
 from __future__ import annotations
 
@@ -61,7 +60,7 @@ def collect(suite_name: str, verifier) -> list[dict]:
         if "last" not in seen or not answer.text.startswith("资料中没有"):
             continue
         question, pick, verdict = seen["last"]
-        pool = [(c, p) for c, p in verdict.weighed if c.figure is not None][:POOL_MOST]
+        pool = verifier.pool(verdict.weighed)  # the figures the verifier itself would read
         if not pool:
             continue
         gold = [squash(a) for a in (row.get("accept") or [row["answer"]])] if row["answer"] else []
@@ -69,12 +68,12 @@ def collect(suite_name: str, verifier) -> list[dict]:
         margins = verifier.margins(question.text, [c for c, _ in pool])
         items.append({"suite": suite_name, "id": row["id"], "question": question.text, "rules": pick is not None,
                       "pool": [{"figure": c.figure.text, "sentence": c.sentence, "judge": p, "margin": m,
-                                "right": right(squash(c.figure.text), gold)} for (c, p), m in zip(pool, margins)]})
+                                "right": is_gold(squash(c.figure.text), gold)} for (c, p), m in zip(pool, margins)]})
         print(f"{n + 1}/{len(rows)} {row['id']} {[round(m, 2) for m in margins]}", file=sys.stderr, flush=True)
     return items
 
 
-def right(printed: str, gold: list[str]) -> bool:
+def is_gold(printed: str, gold: list[str]) -> bool:
     return any(printed == g or (len(printed) > 1 and printed in g) for g in gold)
 
 

@@ -499,6 +499,11 @@ class Assistant:
         elif standalone == asked:
             standalone = in_context(asked, previous.question if previous else None, current)
         question = current if standalone == asked else self.analyse(standalone)
+        if standalone != asked and previous is not None and previous.question.wants_figure \
+                and question.headline and not question.wants_figure:
+            # "利税呢？" after "…1997年工业总产值？": the same kind of question of another quantity
+            standalone = standalone.rstrip("？?") + "是多少？"
+            question = self.analyse(standalone)
         if standalone != asked and previous is not None:
             question.answered_before = stated_figures_of(previous.answer_shown)
             question.asked_before = previous.question.text

@@ -28,6 +28,9 @@ DIMENSIONS = {
 WHICH_SEVERAL = r"哪(?:些|[几一二三四五六七八九十两]+个?)"
 # money read from what the quantity is about, not from how it is asked (Question.kind_from_topic)
 _MONEY_TOPIC = r"资金|金额|投资|投入|收入|增收|营收|销售额|利润|税收|贷款|捐款|捐赠|分红|补贴|产值|总值|信贷|经费|费用|花了"
+# how a terse question ends: the quantity's name, perhaps a note in brackets, perhaps a question mark
+_TERSE_END = r"(?:[（(][^（）()]*[）)])?[？?]?$"
+_TERSE_COUNT = re.compile(rf"(?<![多少半无指系倍分岁人户次])总?[个家项所条种件套台辆座]?数(?={_TERSE_END})")
 # Checked in order: the first pattern that matches decides the kind of answer.
 _ASKS: list[tuple[str, str]] = [
     # "位居世界第几", "第几号文件": a rank or serial number, printed as 第X
@@ -36,7 +39,9 @@ _ASKS: list[tuple[str, str]] = [
     ("place", rf"(?:{WHICH_SEVERAL}|哪个)(?:区县|县市|县|市|区|村|乡|镇|地区|省)(?![长委])"),
     # a share or a rate: 比重, 份额, 几成, 占…多少, and any …率 (合格率, 普及率, 增长率)
     ("percent", r"百分之|百分比|比例|占比|比重|份额|几成|占(?!地|用|有)[^，。？]{0,20}(多少|几)|[\u4e00-\u9fff]率(?=(?:具体|到底|究竟|大约|大概|约)?(?:是|为|达|有|多少|几|[？?]|$))|系数|[\u4e00-\u9fff](?<![相对好无类评])比(?=(?:具体|到底|究竟|大约|大概|约)?(?:是|为|达到?|有|多少|几|[？?]|$))|增幅|降幅|涨幅|跌幅|增速|幅度|增长速度|同比|环比|百分点"),
-    ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)|多长(?=多少|几)"),  # 能多长多少: 多增长多少
+    ("growth", r"(增长|提高|下降|提升|增加|减少|长高|增高)了?(多少|几)|多长(?=多少|几)"  # 能多长多少: 多增长多少
+               # "…竣工面积比1996年增长？": the terse form ends on the change itself
+               rf"|(增长|提高|下降|提升|增加|减少|上升){_TERSE_END}"),
     ("date", r"什么时候|何时|哪[一几]?天|哪一?年|几月|几号|哪个月|日期|什么时间|几时"),
     ("duration", r"多少年(?!来)|几年(?!来)|多久|多长时间|多少天|几天|多少个月|几个月"),  # 几年来: over the years
     # "报名人数是多少", not "报名人数是从多少个报名点汇总的": 人数 counts people when it is what is asked;
@@ -57,7 +62,9 @@ _ASKS: list[tuple[str, str]] = [
     ("number", r"多少|几|多大|数量|规模|数额"),
     # "1997年记账式国债发行额？", "安徽省粮食入库量？": an official's terse question, no question word,
     # ends on the name of a quantity; it asks for that quantity as much as "…是多少" does
-    ("number", r"(?:[额量]|价格|价位|单价|里程|面积|长度|总长|全长|总值|产值|增加值|人口|指数|总数|数目)[？?]?$"),
+    # "…廉租公房总套数？", "…特困村数？", "…人员总数（含边境游）？": a count named by 数
+    ("count", rf"(个|家|项|所|户|条|种|件|套|台|辆|座)数{_TERSE_END}"),
+    ("number", rf"(?:[额量]|价格|价位|单价|里程|面积|长度|总长|全长|总值|产值|增加值|人口|指数|(?<![多少半无])数|数目){_TERSE_END}"),
 ]
 COMMON_WORD = 100  # jieba's dictionary count above which a word is an everyday one
 _NOT_ASKING = re.compile(r"([这那近好头十])几|几(?=[十百千万亿])")  # 几十年, 十几个: a rough count
@@ -291,6 +298,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     words = tokenizer.words(text)
     # "这几年从外地招来了多少名人才": 这几/那几/近几 point at something, they ask nothing
     asking = _NOT_ASKING.sub(lambda m: (m.group(1) or "") + "·", text)
+    # "是哪几个": which ones, as 哪些 asks, not how many
+    asking = re.sub(r"哪几(?![天年月日号时])", "哪些", asking)
     # "多少天然气": a pattern whose last character starts a longer word asks nothing of that kind
     matched = next(((kind, pattern) for kind, pattern in _ASKS
                     if any(not _unit_opens_word(words, asking, m.end(), tokenizer) for m in re.finditer(pattern, asking))), ("fact", ""))
@@ -308,6 +317,8 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
         unit = m.group(2) or m.group(1) or ""
     if asks == "number" and _MONEY_WORDS.search(text):
         asks, kind_from_topic = "money", True
+    if headline and asks == "money" and re.search(rf"(?:{_MONEY_WORDS.pattern}){_TERSE_END}", text):
+        kind_from_topic = False  # "…工资性贷款金额？" names the amount of money asked, no count
     found_places = places.find_in_question(text, words)
     found_places += [p for p in places.named_after_region(text) if p not in found_places]
     # 淮阴市 (a city of 1998, a district today): a place by its name, though no table lists it
@@ -317,6 +328,9 @@ def analyse(text: str, tokenizer: Tokenizer, places: Places) -> Question:
     # "据世界旅游组织公布，…": who reported the figure, named once in the article, not what it measures
     asked_about = _ATTRIBUTION.sub("，", text)
     asked_about = _QUESTION_WORDS.sub("，", asked_about)
+    if asks in ("count", "number") and _TERSE_COUNT.search(asked_about):
+        # "特困村数？" asks as 多少 asks: print says "1945个特困村", never 特困村数
+        asked_about = _TERSE_COUNT.sub("，", asked_about)
     # "比上年增长" asks a change, which news prints as "增18.1%": the base compared with is read by the
     # rules of change and time, and only the verb is a word to find; "咱们国家" names nothing printed
     asked_about = per_each_short(_AFTER_A_CHANGE.sub("，", _COMPARED_BASE.sub("，", _PERSONAL.sub("", asked_about))))

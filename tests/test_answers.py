@@ -218,6 +218,18 @@ def test_a_followup_naming_the_other_thing_keeps_whose_it_was(tmp_path):
         == "1997年我国国有企业进口是多少？"
 
 
+def test_a_terse_followup_of_a_terse_figure_question_gets_a_figure(tmp_path):
+    """"利税呢？" after "大庆石化总厂1997年工业总产值？" asks the figure of 利税 as the question before asked
+    one: the answer states 13.1亿元, not a sentence introduced by 据资料记载."""
+    page = ("## 大庆石化总厂消化减利因素\n\n本报讯大庆石油化工总厂去年全年实现工业总产值５７．５５亿元，"
+            "销售收入１１７．５亿元，实现利税１３．１亿元。\n")
+    assistant = page_assistant(tmp_path, "daqing", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    conversation = Conversation()
+    assert direct(assistant.ask("大庆石化总厂1997年工业总产值？", conversation)) == "答：57.55亿元。"
+    assert assistant.prepare("利税呢？", conversation).question.wants_figure
+    assert direct(assistant.ask("利税呢？", conversation)) == "答：13.1亿元。"
+
+
 def test_a_terse_question_without_a_question_word_gets_the_figure(tmp_path):
     """"1997年记账式国债发行额？" asks for a figure as "…是多少" does: the answer states it, never a
     sentence introduced by 据资料记载."""

@@ -57,11 +57,34 @@ def understand():
         ("“八五”那几年，乡镇企业平均每年增长速度是多少？", "percent", ""),
         ("东南亚国家钱一贬值，过一年以后它们的出口能多长多少？", "growth", ""),  # 多长 = 多增长, no length
         ("1997年中国旅游一共挣了多少美元？", "money", "美元"),  # any currency is money
+        # terse questions that end on a count named by 数, perhaps with a note in brackets
+        ("汕头市建设廉租公房总套数？", "count", ""),
+        ("到1997年底河北脱贫特困村数？", "number", ""),
+        ("1997年批准因私出国旅游人员总数（含边境游）？", "number", ""),
+        # a terse question ending on the change asks the change (增长 is no title, as 市长 is)
+        ("1997年全国教职工住房竣工面积比1996年增长？", "growth", ""),
+        # 哪几个 asks which ones, as 哪些 does, not how many; 哪几天 still asks when
+        ("1997年竣工通航的4个民航支线机场是哪几个？", "fact", ""),
+        ("1998年全国硕士研究生入学考试初试是哪几天举行的？", "date", ""),
     ],
 )
 def test_kind_of_answer(understand, question, asks, unit):
     q = understand(question)
     assert (q.asks, q.unit) == (asks, unit)
+
+
+def test_a_terse_count_is_asked_of_the_thing_counted(understand):
+    """Print says "1945个特困村", never 特困村数: 数 is how the question asks, not a word to find."""
+    assert "特困村" in understand("到1997年底河北脱贫特困村数？").focus
+    assert not any("数" in w for w in understand("汕头市建设廉租公房总套数？").focus)
+
+
+def test_a_terse_question_ending_on_money_asks_money_not_a_count(understand):
+    """"…发放工资性贷款金额？" names the amount of money: 413家 (how many firms got loans) is no answer,
+    as it may be to "投资项目多少" (money read from the topic only)."""
+    q = understand("四川省去年向国有困难企业发放工资性贷款金额？")
+    assert (q.asks, q.answer_kind) == ("money", "money")
+    assert understand("这些企业得到贷款多少？").answer_kind == "money_by_topic"
 
 
 @pytest.mark.parametrize(("question", "dimension"), [

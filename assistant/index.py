@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import re
 import shutil
 import time
 import uuid
@@ -29,8 +30,8 @@ from .stores import DenseStore, FusingStore, LexicalStore, StoreMissing, StoreSp
 from .text import Tokenizer
 from .units import Units, unit_texts
 
-FORMAT = 5  # 3: sentence and clause vectors; 4: pluggable stores, no llama-index docstore;
-# 5: sentence and clause vectors as memory-mapped .npy files (units/)
+FORMAT = 6  # 3: sentence and clause vectors; 4: pluggable stores, no llama-index docstore;
+# 5: sentence and clause vectors as memory-mapped .npy files (units/); 6: relative years indexed (index_terms)
 log = logging.getLogger("assistant.index")
 
 
@@ -96,6 +97,22 @@ def embedding_check(settings: Settings, embedding, progress=None):
 def index_status(settings: Settings) -> dict | None:
     store = _current_store(settings.index_dir)
     return json.loads((store / "manifest.json").read_text()) if store else None
+
+
+# news dates itself by its issue: "去年" in a paper of 1998-01-22 is 1997
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+
+
+def index_terms(tokenizer: Tokenizer, paragraph: Paragraph) -> list[str]:
+    """The paragraph's BM25 terms, and the years its relative words name in its issue ("去年全球经济增长
+    速度达4%" printed in 1998 is found by "1997年全球经济增长速度"; the words are stop words, the years
+    are not). Only the lexical index reads them: the embedded text is the paragraph as printed."""
+    terms = tokenizer.terms(paragraph.context())
+    date = paragraph.page.date if paragraph.page else ""
+    if re.match(r"\d{4}-", date):
+        text = paragraph.context()
+        terms += [str(int(date[:4]) + shift) for word, shift in _RELATIVE_YEARS.items() if word in text]
+    return terms
 
 
 def _wanted_manifest(settings: Settings, corpus_fingerprint: str, embedding) -> dict:
@@ -179,7 +196,7 @@ def _build(settings: Settings, corpus: Corpus, embedding, wanted: dict, progress
     # bm25s is built whatever the store: the reader weighs question words by its term statistics,
     # and a Milvus store takes its vocabulary (and, for "client" BM25, its weights) from it
     tokenizer = Tokenizer(settings.extra_terms, cache_dir=settings.index_dir / "cache")
-    terms = [tokenizer.terms(p.context()) or ["∅"] for p in paragraphs]
+    terms = [index_terms(tokenizer, p) or ["∅"] for p in paragraphs]
     bm25 = bm25s.BM25()
     bm25.index(terms, show_progress=False)
     bm25.save(str(store / "bm25"))

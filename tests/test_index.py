@@ -10,6 +10,7 @@ from llama_index.core.retrievers import BaseRetriever
 from assistant.index import _embed_with_cache, index_status, open_index
 from assistant.ingest import ingest_files
 from assistant.retrieve import HybridRetriever
+from assistant.text import Tokenizer
 
 from .conftest import write
 
@@ -156,3 +157,18 @@ def test_an_interrupted_build_keeps_the_vectors_it_had_embedded(tmp_path, seed_s
     model.batches = 2  # the rerun embeds only the 8 texts left
     vectors, failed = _embed_with_cache(settings, model, texts, None)
     assert model.batches == 3 and vectors.shape == (40, 2) and not failed
+
+
+def test_a_relative_year_is_indexed_as_the_year_its_issue_names():
+    """"去年全球经济增长速度达4%" printed on 1998-01-22 answers a question about 1997: BM25 finds it by
+    the year, though the page never prints 1997 (and 去年 is a stop word)."""
+    from assistant.index import index_terms
+    from assistant.schema import PageMeta, Paragraph
+
+    def paragraph(text: str, date: str) -> Paragraph:
+        return Paragraph("p-p001", "p.md", 1, "外贸", "", "body", text, text, page=PageMeta("人民日报", date))
+
+    tokenizer = Tokenizer()
+    assert "1997" in index_terms(tokenizer, paragraph("去年全球经济增长速度达4%。", "1998-01-22"))
+    assert {"1998", "1999"} <= set(index_terms(tokenizer, paragraph("今年住房贷款规模达1000亿元，明年再增。", "1998-01-22")))
+    assert "1997" not in index_terms(tokenizer, paragraph("去年全球经济增长速度达4%。", ""))  # no issue date

@@ -780,10 +780,13 @@ def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], f
 
 def _another_kind_of_unit(question: Question, figure: Figure) -> bool:
     """"新增航空邮路多少公里" is not answered by "12条", nor "多少亿元" by "56个": a physical measure or an
-    amount of money asked, and a figure of another kind printed. Counts only weigh against each other
+    amount of money asked, and a figure of another kind printed; nor "多少套" by "11万人" (people for
+    things counted by their own measure word). Otherwise counts only weigh against each other
     (`_unit_agrees`): "多少个娃娃" is answered by "41名", as people are counted with 个 in speech."""
     asked = UNIT_KINDS.get(counted_unit(question.unit), "")
     printed = UNIT_KINDS.get(counted_unit(figure.unit), "")
+    if {asked, printed} == {"count", "people"}:  # 个, said of anything, may count people
+        return counted_unit(question.unit if asked == "count" else figure.unit) != "个"
     return bool(asked and printed) and asked != printed and bool({asked, printed} & {"measure", "money"}) \
         and "percent" not in (asked, printed)
 

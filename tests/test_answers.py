@@ -218,6 +218,16 @@ def test_a_followup_naming_the_other_thing_keeps_whose_it_was(tmp_path):
         == "1997年我国国有企业进口是多少？"
 
 
+def test_people_do_not_answer_a_count_of_things(tmp_path):
+    """"建了多少套" is not answered by "11万人", nor "多少项" by a head count: the page prints no count of
+    the things asked, so the answer is a refusal, not a figure of another kind."""
+    page = ("## 汕头住房\n\n十多年间汕头统建补贴出售住房，解决了１１万人的居住问题。"
+            "去年推广新技术，培训技术人员１７４名。\n")
+    assistant = page_assistant(tmp_path, "shantou", page, PEOPLES_DAILY_ISSUE, reader="rules")
+    assert assistant.ask("汕头十多年统建补贴出售住房建了多少套？").refused
+    assert assistant.ask("汕头去年推广了多少项新技术？").refused
+
+
 def test_a_terse_followup_of_a_terse_figure_question_gets_a_figure(tmp_path):
     """"利税呢？" after "大庆石化总厂1997年工业总产值？" asks the figure of 利税 as the question before asked
     one: the answer states 13.1亿元, not a sentence introduced by 据资料记载."""

@@ -43,6 +43,7 @@ _MEASURE_SUFFIX = "率量额数值价费"
 # "1994到1997年": a span of years is carried whole, not as its last year
 _TIME = r"(?:(?:19|20)\d{2}年?\s*[至到—－~～-]+\s*(?:19|20)\d{2}年|(?:到|截至|截止|在)?(?:(?:19|20)\d{2}年(?:底|末|初(?!级)|前\d{1,2}个月)?|今年|去年|明年|前年|目前|现在|如今|上半年|下半年|全年))"
 _TIME_ONLY = re.compile(rf"^{_TIME}$")
+_WHEN = re.compile(r"的?(?:时候|那会儿?|那时)$")
 _TIME_IN = re.compile(_TIME)
 _PRONOUN = re.compile(r"^(?:它们?的|其|该)")
 _DEMONSTRATIVE = re.compile(r"这些|这个|这家|这项|这批|这两|这几|上述|它们|他们")
@@ -145,8 +146,9 @@ def resolve_followup(text: str, previous: Question | None, current: Question, pl
     basis = basis_alone(core)
     if basis:  # "按可比口径算的话呢？": the same question, of the figure stated on that basis
         return f"{basis}，{previous.text}"
-    if ends_with_ne and not current.places and _TIME_ONLY.match(core):
-        return _swap_time(previous, core)  # 1997年呢？
+    timed = _WHEN.sub("", core)  # "1978年的时候呢？" asks as "1978年呢？" does
+    if ends_with_ne and not current.places and _TIME_ONLY.match(timed):
+        return _swap_time(previous, timed)  # 1997年呢？
     if ends_with_ne and not current.places and not own_focus:
         return _TAIL.sub("", previous.text) + core + "是多少？"  # 同比增长呢？ said of the same figure
     if ends_with_ne and not current.places and _PREDICATE.match(core):

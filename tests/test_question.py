@@ -163,6 +163,7 @@ def test_place_hierarchy():
         ("1980年初级产品在我国出口额中的比重是多少？", "1997年呢？", "1997年初级产品在我国出口额中的比重是多少？"),
         ("桐柏县目前已种植两松多少亩？", "到2000年呢？", "桐柏县到2000年已种植两松多少亩？"),
         ("桐柏县种植两松多少亩？", "去年呢？", "去年桐柏县种植两松多少亩？"),
+        ("汕头市区现在人均居住面积多少？", "1978年的时候呢？", "汕头市区1978年人均居住面积多少？"),  # as 1978年呢
         # the same place, another thing done with it: the rest of the question still holds
         ("1997年我国对美国出口多少？", "从美国进口呢？", "1997年我国从美国进口多少？"),
         # the counterpart with the same head (出口 / 进口) is swapped; of which kind of trade still holds

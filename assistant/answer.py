@@ -11,7 +11,7 @@ from typing import Protocol
 
 from . import names
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
-from .extract import Candidate, Extractor
+from .extract import Candidate, Extractor, counts_another_thing
 from .flanks import asked_starts, ends_range_from
 from .operands import local
 from .question import Question
@@ -127,8 +127,15 @@ class ExtractiveAnswerer:
         return self._single(question, best, asked)
 
     def _decide(self, question: Question, candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
-        """The candidates that may be stated, best first: the rule reader's verdict as the judge lets
-        it stand; and those the judge found closest, shown with a refusal."""
+        """The candidates that may be stated, best first, and those found closest, shown with a
+        refusal; never a count of other things than those asked (extract.counts_another_thing)."""
+        stated, closest = self._verdict(question, candidates)
+        if stated and counts_another_thing(question, stated[0].figure):
+            return [], closest
+        return stated, closest
+
+    def _verdict(self, question: Question, candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+        """The rule reader's verdict as the judge lets it stand; and those the judge found closest."""
         # the hard rules of acceptance, for the rules and the judge alike: no level for a change, no
         # operand for a difference
         eligible = [c for c in candidates if not self.extractor.level_for_change(question, c)

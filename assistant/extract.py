@@ -780,15 +780,26 @@ def clause_around(sentence: str, figure: Figure, spans: list[tuple[int, int]], f
 
 def _another_kind_of_unit(question: Question, figure: Figure) -> bool:
     """"新增航空邮路多少公里" is not answered by "12条", nor "多少亿元" by "56个": a physical measure or an
-    amount of money asked, and a figure of another kind printed; nor "多少套" by "11万人" (people for
-    things counted by their own measure word). Otherwise counts only weigh against each other
+    amount of money asked, and a figure of another kind printed. Counts only weigh against each other
     (`_unit_agrees`): "多少个娃娃" is answered by "41名", as people are counted with 个 in speech."""
     asked = UNIT_KINDS.get(counted_unit(question.unit), "")
     printed = UNIT_KINDS.get(counted_unit(figure.unit), "")
-    if {asked, printed} == {"count", "people"}:  # 个, said of anything, may count people
-        return counted_unit(question.unit if asked == "count" else figure.unit) != "个"
     return bool(asked and printed) and asked != printed and bool({asked, printed} & {"measure", "money"}) \
         and "percent" not in (asked, printed)
+
+
+def counts_another_thing(question: Question, figure: Figure | None) -> bool:
+    """"建了多少套" is not answered by "11万人", nor "多少项" by "174名": people and things counted by
+    their own measure word are different things (个, said of anything, may count people: "多少个娃娃"
+    is answered by "41名"). A veto on what is stated, not a rule on candidates: ruling the figure out
+    would only let the next one stand in its place."""
+    if figure is None:
+        return False
+    kinds = {UNIT_KINDS.get(counted_unit(question.unit), ""), UNIT_KINDS.get(counted_unit(figure.unit), "")}
+    if kinds != {"count", "people"}:
+        return False
+    thing = question.unit if UNIT_KINDS.get(counted_unit(question.unit)) == "count" else figure.unit
+    return counted_unit(thing) != "个"
 
 
 def _unit_agrees(printed: str, asked: str) -> bool:

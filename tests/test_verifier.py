@@ -86,9 +86,17 @@ def test_among_the_figures_weighed_the_one_the_model_reads_as_asked_is_stated(as
     assert first.text.startswith("答：71家")  # a tie goes to the rule scorer's first
     weighed = [re.search(r"原文里的“(.+?)”", p).group(1) for p in every.prompts]
     assert len(weighed) == 3 and weighed[0] == "71家"
-    model = SaysYes(4.0, to=weighed[-1])
+    # the last figure weighed that may answer "多少家" (a head count never does: counts_another_thing)
+    later = next(w for w in reversed(weighed[1:]) if not re.search(r"[名人]$", w))
+    model = SaysYes(4.0, to=later)
     answer = ask(refusing_answerer(assistant, Verifier(model, by_margin(3))), assistant, QUESTION)
-    assert answer.text.startswith(f"答：{weighed[-1]}"), answer.text
+    assert answer.text.startswith(f"答：{later}"), answer.text
+    # and where the model says yes to a head count alone, the answer is a refusal, not 95名 for 多少家
+    heads = [w for w in weighed[1:] if re.search(r"[名人]$", w)]
+    if heads:
+        model = SaysYes(4.0, to=heads[0])
+        answer = ask(refusing_answerer(assistant, Verifier(model, by_margin(3))), assistant, QUESTION)
+        assert answer.text.startswith("资料中没有找到"), answer.text
 
 
 def test_a_candidate_is_surer_when_the_model_says_no_to_its_neighbours():

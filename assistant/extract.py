@@ -795,11 +795,10 @@ def counts_another_thing(question: Question, figure: Figure | None) -> bool:
     would only let the next one stand in its place."""
     if figure is None:
         return False
-    kinds = {UNIT_KINDS.get(counted_unit(question.unit), ""), UNIT_KINDS.get(counted_unit(figure.unit), "")}
-    if kinds != {"count", "people"}:
-        return False
-    thing = question.unit if UNIT_KINDS.get(counted_unit(question.unit)) == "count" else figure.unit
-    return counted_unit(thing) != "个"
+    asked = UNIT_KINDS.get(counted_unit(question.unit), "")
+    printed = UNIT_KINDS.get(counted_unit(figure.unit), "")
+    return {asked, printed} == {"count", "people"} \
+        and counted_unit(question.unit if asked == "count" else figure.unit) != "个"
 
 
 def _unit_agrees(printed: str, asked: str) -> bool:

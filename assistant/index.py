@@ -13,7 +13,6 @@ import fcntl
 import hashlib
 import json
 import logging
-import re
 import shutil
 import time
 import uuid
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import Settings
+from .flanks import issue_year
 from .ingest import Corpus, IngestError, Page, fingerprint, load_corpus, page_digests, write_atomic
 from .schema import Article, PageMeta, Paragraph
 from .stores import DenseStore, FusingStore, LexicalStore, StoreMissing, StoreSpec, dense_kind, parse_store
@@ -107,11 +107,10 @@ def index_terms(tokenizer: Tokenizer, paragraph: Paragraph) -> list[str]:
     """The paragraph's BM25 terms, and the years its relative words name in its issue ("去年全球经济增长
     速度达4%" printed in 1998 is found by "1997年全球经济增长速度"; the words are stop words, the years
     are not). Only the lexical index reads them: the embedded text is the paragraph as printed."""
-    terms = tokenizer.terms(paragraph.context())
-    date = paragraph.page.date if paragraph.page else ""
-    if re.match(r"\d{4}-", date):
-        text = paragraph.context()
-        terms += [str(int(date[:4]) + shift) for word, shift in _RELATIVE_YEARS.items() if word in text]
+    text, year = paragraph.context(), issue_year(paragraph)
+    terms = tokenizer.terms(text)
+    if year is not None:
+        terms += [str(year + shift) for word, shift in _RELATIVE_YEARS.items() if word in text]
     return terms
 
 

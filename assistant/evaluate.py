@@ -120,7 +120,7 @@ def _bound_asked(expected: Figure, got: Figure, question: str) -> bool:
     """"…的大集团超过几个？" answered "超过7个" for a gold written 7个: the answer restates the bound
     the question asks for, so the qualifier is the question's, not a claim of the answer's."""
     bound = qualifier_class(got.qualifier)
-    if expected.qualifier or not bound:
+    if expected.qualifier or bound not in _ASKED_BOUND:  # a range is no bound
         return False
     return bool(re.search(rf"(?:{_ASKED_BOUND[bound]})(?:多少|几)", question)) \
         and same_figure(expected, replace(got, qualifier=""))

@@ -64,7 +64,7 @@ from .text import DATELINE, clauses, has_chinese, normalise, segmented, sentence
 # "和" and "及" part items when a figure stands on either side ("800公里的高速公路和540公里的…");
 # "一、二级" is one grade range, not two items
 _ITEM_SPLIT = re.compile(r"(?<![一二三四五六七八九十])、|(?<=[一二三四五六七八九十])、(?![一二三四五六七八九十])|[，,；;：:]"
-                         r"|(?<=[\d%])[和及]|[和及](?=[近约超逾]?\d)")
+                         r"|(?<=[\d%])[和及]|[和及](?=[近约超逾]?\d)|[●■◆▲★◇]")
 COMPATIBLE = {  # what a question asking for one kind of figure may be answered with
     "money": {"money"},
     "people": {"people"},
@@ -85,6 +85,7 @@ COMPATIBLE = {  # what a question asking for one kind of figure may be answered 
 _AMOUNT_SUFFIX = set("额量值")
 # a newspaper of the country speaks of it as 我国 ("我国…造船产量", with 日本、韩国 named as rivals)
 _OWN_COUNTRY = re.compile(r"我国|全国|国内")
+_WHOLE_CITY = re.compile(r"[全该本][市县]")
 _NATIONAL_FIELD = re.compile(r"全国[^，,。；;]{0,12}中|(?:居|列|占|在|为)全国|全国(?:第|之最|最|前列|首位|领先)")
 _ANAPHOR = re.compile(r"(?:其中|其|这些|这部分|该)(?![他它实次])")
 ARTICLE_PLACE = 0.1  # the asked place named in the article's opening only, not in the paragraph
@@ -436,6 +437,8 @@ class Extractor:
                 if any(self.places.siblings(asked, p) or self._rivals(asked, p) for p in named):
                     return None
             else:
+                if question.wants_figure and self._city_of_article(paragraph, asked, sentence, question):
+                    return None
                 if question.wants_figure and self._article_names(paragraph, asked, [short, *finer]):
                     # "垦区每年划拨1500万元科研经费" in an article that opened on 黑龙江农垦局: the
                     # article's figures are its subject's. (A name asked, "宝鸡哪家企业", must be
@@ -452,6 +455,15 @@ class Extractor:
                     return None
                 fit -= 0.35
         return fit
+
+    def _city_of_article(self, paragraph: Paragraph, asked: str, sentence: str, question: Question) -> bool:
+        """An article that opens on "江苏省淮阴市…" is about that city: its "全市共投入扶贫资金1.85亿元"
+        is the city's, not the province's, whether or not the gazetteer knows the city. (Asked of a
+        city, 全市 is the city asked.)"""
+        if not _WHOLE_CITY.search(sentence) or _WHOLE_CITY.search(question.text):
+            return False
+        names = "|".join(re.escape(n) for n in {asked, self.places.short_form(asked)} if n)
+        return bool(re.search(rf"(?:{names})(?:省|自治区)[\u4e00-\u9fff]{{2,4}}?[市县]", self._opening(paragraph)))
 
     def _article_names(self, paragraph: Paragraph, asked: str, shorts: list[str]) -> bool:
         """Whether the article's opening paragraphs name the asked place (or a place in it): what the
@@ -799,6 +811,23 @@ def counts_another_thing(question: Question, figure: Figure | None) -> bool:
     printed = UNIT_KINDS.get(counted_unit(figure.unit), "")
     return {asked, printed} == {"count", "people"} \
         and counted_unit(question.unit if asked == "count" else figure.unit) != "个"
+
+
+_ASKED_COUNT = re.compile(r"多少|几(?![天年月日号时])")
+
+
+def counts_the_subject(question: Question, candidate: Candidate) -> bool:
+    """"福建各地市一共派了多少干部" is not answered by the 9 of "福建省9地市共抽调了近1.5万名干部": a
+    bare number glued to a noun counts that noun, and the question names it before what it counts,
+    as whose the count is. A veto on what is stated, as `counts_another_thing` is."""
+    plain, _, figure = candidate.in_print()
+    if figure is None or figure.unit or figure.kind != "number":
+        return False
+    noun = plain[figure.end: figure.end + 2]
+    asked = _ASKED_COUNT.search(question.text)
+    # "…贫困农村人口有多少？" names what it counts before the question word: only "多少干部" says which
+    return (asked is not None and has_chinese(question.text[asked.end():]) and len(noun) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in noun)
+            and noun in question.text[: asked.start()] and noun not in question.text[asked.end():])
 
 
 def _unit_agrees(printed: str, asked: str) -> bool:

@@ -18,10 +18,10 @@ UNIT_KINDS: dict[str, str] = {}
 for _kind, _units in {
     "money": "元 美元",
     "people": "人次 人 名 位",
-    "percent": "% 个百分点",
+    "percent": "% ‰ 个百分点",
     "duration": "个月 小时 分钟 年 天 周",
     "measure": "平方公里 平方米 立方米 千瓦时 公顷 公里 千米 厘米 毫米 米 公斤 千克 吨 克 亩 千瓦 兆瓦 级 倍 度 点",
-    "count": "场次 罐 个 家 项 场 次 所 户 条 种 批 份 件 套 台 辆 头 只 座 间 支 届 期 篇 处 类 组 张 本 棵 株 枚 句 篇 轮 站 村 县 省",
+    "count": "场次 罐 对 个 家 项 场 次 所 户 条 种 批 份 件 套 台 辆 头 只 座 间 支 届 期 篇 处 类 组 张 本 棵 株 枚 句 篇 轮 站 村 县 省",
 }.items():
     for _u in _units.split():
         UNIT_KINDS[_u] = _kind
@@ -119,7 +119,28 @@ def find_figures(text: str, *, bare_numerals: bool = False) -> list[Figure]:
         figure = _figure_from_match(text, m, bare_numerals)
         if figure is not None:
             figures.append(figure)
-    return sorted(figures, key=lambda f: f.start)
+    return _join_ranges(text, sorted(figures, key=lambda f: f.start))
+
+
+_RANGE_LINK = "至到—－~～"
+RANGE = "至"  # the qualifier of a range: neither end alone is what the page states
+
+
+def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
+    """"拉动作用约为2至4个百分点" states one range, not a bare 2 and a 4个百分点: either end stated
+    alone misstates it (asked how much exports grew, "2" is no answer). The range keeps the upper
+    end's value and unit, and its qualifier marks it, so that no arithmetic takes it as an operand."""
+    out: list[Figure] = []
+    for figure in figures:
+        low = out[-1] if out else None
+        if (low is not None and low.kind == "number" and not low.qualifier and figure.unit and figure.kind != "date"
+                and figure.start == low.end + 1 and text[low.end] in _RANGE_LINK
+                and figure.text[:1].isdigit() and low.text.isdigit()):
+            out[-1] = Figure(text[low.start: figure.end], figure.value, figure.unit, figure.kind,
+                             RANGE + figure.qualifier, low.start, figure.end)
+            continue
+        out.append(figure)
+    return out
 
 
 def _figure_from_match(text: str, m: re.Match, bare_numerals: bool) -> Figure | None:
@@ -189,6 +210,8 @@ def qualifier_class(qualifier: str) -> str:
     """近/约 are "about"; 余/多/以上/超 are "more than"; 不足/以下 are "less than"."""
     if not qualifier:
         return ""
+    if qualifier.startswith(RANGE):
+        return "range"
     if qualifier[0] in "近约" or qualifier == "左右":
         return "about"
     if qualifier.startswith("不足") or qualifier == "以下":

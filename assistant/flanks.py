@@ -135,8 +135,12 @@ _POINT_OF_TIME = re.compile(r"年初|年末|年底|年中|月初|月末|月底|�
 
 
 def _asked_time_beside(question: Question, left: str) -> bool:
-    """"由年初的530多家增加到年末的750多家", asked 年初有多少: the start is the time asked."""
-    return any(t in left for t in _POINT_OF_TIME.findall(question.text))
+    """"由年初的530多家增加到年末的750多家", asked 年初有多少: the start is the time asked. So is a
+    year the start prints as its own ("比重由1980年的53.6%降至去年的13%", asked of 1980); not one
+    printed before 由 ("从1994年到1997年，产量由50万吨…" is no start of 1997)."""
+    start = re.split(r"[从由]", left)[-1]
+    return any(t in left for t in _POINT_OF_TIME.findall(question.text)) \
+        or any(f"{year}年" in start for year in question.years)
 
 
 def is_range_start(left: str, right: str) -> bool:
@@ -319,6 +323,30 @@ def respective_fit(question: Question, sentence: str, figure: Figure, figures: l
             words = [t for t in question.focus if t not in topic] or question.focus
             others = [coverage(words, t) for i, t in enumerate(subjects) if i != k]
             return coverage(words, subjects[k]) - max(others)
+    return _paired_fit(question, sentence, figure, figures, coverage, topic)
+
+
+# "村集体年均和农民人均纯收入为23万元和2800元": joined subjects, a verb, as many figures joined alike
+_PAIRED = re.compile(r"(?P<lead>[^，,；;。：:]+?)(?:为|达到|达|是)(?P<list>[^，,；;。：:]+)")
+
+
+def _paired_fit(question: Question, sentence: str, figure: Figure, figures: list[Figure], coverage: Coverage,
+                topic: str) -> float | None:
+    """"A和B为X和Y", the respective list print also writes without 分别: the k-th figure is the k-th
+    subject's. Only where the figures follow one another with nothing but 和 or 、 between them."""
+    for m in _PAIRED.finditer(sentence):
+        mine = [f for f in figures if f.kind != "date" and m.start("list") <= f.start < m.end("list")]
+        if figure not in mine or len(mine) < 2 or sentence[m.start("list"): mine[0].start].strip() \
+                or mine[-1].end != m.end("list") and not re.match(r"\s*$", sentence[mine[-1].end: m.end("list")]):
+            continue
+        if not all(re.fullmatch(r"[和、及与]", sentence[a.end: b.start]) for a, b in zip(mine, mine[1:])):
+            continue
+        subjects = [t for t in re.split(r"[和、及与]", m.group("lead")) if t]
+        if len(subjects) != len(mine):
+            continue
+        k = mine.index(figure)
+        words = [t for t in question.focus if t not in topic] or question.focus
+        return coverage(words, subjects[k]) - max(coverage(words, t) for i, t in enumerate(subjects) if i != k)
     return None
 
 

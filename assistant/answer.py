@@ -11,7 +11,7 @@ from typing import Protocol
 
 from . import names
 from .arithmetic import Composite, answers_operation, compose, part_for_a_sum, printed_difference
-from .extract import Candidate, Extractor, counts_another_thing, counts_the_subject
+from .extract import Candidate, Extractor, counts_another_thing, counts_the_subject, named_after_the_list
 from .flanks import asked_starts, ends_range_from
 from .operands import local
 from .question import Question
@@ -129,9 +129,11 @@ class ExtractiveAnswerer:
     def _decide(self, question: Question, candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
         """The candidates that may be stated, best first, and those found closest, shown with a
         refusal; never a count of other things than those asked (extract.counts_another_thing), nor
-        of the subject the question names (extract.counts_the_subject)."""
+        of the subject the question names (extract.counts_the_subject), nor one of a list that leaves out
+        what the question asks of (extract.named_after_the_list)."""
         stated, closest = self._verdict(question, candidates)
-        if stated and (counts_another_thing(question, stated[0].figure) or counts_the_subject(question, stated[0])):
+        if stated and (counts_another_thing(question, stated[0].figure) or counts_the_subject(question, stated[0])
+                       or named_after_the_list(question, stated[0])):
             return [], closest
         return stated, closest
 

@@ -830,6 +830,24 @@ def counts_the_subject(question: Question, candidate: Candidate) -> bool:
             and noun in question.text[: asked.start()] and noun not in question.text[asked.end():])
 
 
+def named_after_the_list(question: Question, candidate: Candidate) -> bool:
+    """"如电池、室内取暖器合格率分别为96.7%和94.3%，而羽绒被的合格率，则比去年同期增长了四成多": asked
+    the 合格率 of 羽绒被, which the sentence names after the list and not in it, neither listed figure
+    is its: the list ends where 而 turns to another item. A veto on what is stated: ruled out as
+    candidates, the list would let the overall rate (79.4%) stand in."""
+    plain, _, figure = candidate.in_print()
+    if figure is None:
+        return False
+    at = plain.rfind("分别", 0, figure.start)
+    if at < 0 or re.search(r"[，,；;。]", plain[at: figure.start]):
+        return False
+    begin = max((m.end() for m in re.finditer(r"[，,；;。：:]", plain[:at])), default=0)
+    stop = re.search(r"[，,；;。]", plain[figure.end:])
+    end = figure.end + stop.start() if stop else len(plain)
+    turned = re.match(r"[，,；;](?:而|但)[^，,；;。]*", plain[end:])
+    return bool(turned) and any(len(t) >= 2 and t in turned.group(0) and t not in plain[begin:end] for t in question.focus)
+
+
 def _unit_agrees(printed: str, asked: str) -> bool:
     """The unit asked is the one printed (名 counts as 人; a difference of rates in 个百分点 is in %)."""
     def kind(unit: str) -> str:

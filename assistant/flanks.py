@@ -984,9 +984,16 @@ def is_dateline(sentence: str, figure: Figure) -> bool:
 
 def points_for_a_level(question: Question, figure: Figure) -> bool:
     """"提高12个百分点" is a change of a rate: it never states the rate a question asks for
-    ("合格率是多少"), only a change or a count of points the question itself names."""
-    return figure.unit == "个百分点" and "百分点" not in question.text and not ASKS_CHANGE.search(question.text) \
-        and question.asks != "growth"
+    ("合格率是多少"), only a change of a rate or a count of points the question itself names."""
+    if figure.unit != "个百分点" or "百分点" in question.text:
+        return False
+    # "出口比前一年增长了多少" asks a change of a quantity, in %: points change a rate ("增幅提高了多少")
+    if question.asks == "growth":
+        return not _A_RATE.search(question.text)
+    return not ASKS_CHANGE.search(question.text)
+
+
+_A_RATE = re.compile(r"率|比重|比例|份额|占|[增降涨跌]幅|增速|速度|幅度|指数")
 
 
 _FROM = re.compile(r"[从由](?:原来的|原先的|过去的|以前的)?$")

@@ -2,7 +2,7 @@
 range, never a bare 2; "9地市" counts 地市, so asked how many 干部 the 地市 sent it is no answer;
 "52对" and "3‰" carry their units; the items of a bulleted headline ("●…9000亿元●…1000亿元") are
 items of their own; an article that opens on "江苏省淮阴市" gives the city's figures under 全市, not
-the province's; "A和B为X和Y" gives each its own figure as 分别 does; a change's start answers for the year it prints ("由1980年的53.6%"); and a colloquial preposition (跟, 之间) is not a word the page must print."""
+the province's; "A和B为X和Y" gives each its own figure as 分别 does; a list that turns (而) to another item gives that item no figure; a change's start answers for the year it prints ("由1980年的53.6%"); and a colloquial preposition (跟, 之间) is not a word the page must print."""
 
 from __future__ import annotations
 
@@ -34,6 +34,10 @@ PAGE = """## 出口成为经济增长的助推器
 ## 出口商品结构优化
 
 初级产品在出口额中的比重由１９８０年的５３．６％降至去年的１３％左右，其中以燃料和食品最为明显；工业制成品比重则升至８７％。
+
+## 产品质量国家监督抽查
+
+本次共抽查了电池、室内取暖器、羽绒被等３６类１５２７种产品，抽样合格率７９．４％。其中，消费类产品抽样合格率比上季度提高１２个百分点，如电池、室内取暖器合格率分别为９６．７％和９４．３％，而羽绒被的合格率，则比去年同期增长了四成多。
 
 ## 银行贷款计划
 
@@ -117,3 +121,9 @@ def test_joined_subjects_take_their_figures_in_order(assistant):
 def test_the_start_of_a_change_answers_for_its_own_year(assistant):
     answer = assistant.ask("1980年初级产品占出口额的比重是多少？")
     assert answer.text.startswith("答：53.6%。"), answer.text
+
+
+def test_a_list_gives_no_figure_to_the_item_it_turns_to(assistant):
+    assert assistant.ask("室内取暖器合格率是多少？").text.startswith("答：94.3%。")
+    answer = assistant.ask("羽绒被合格率是多少？")
+    assert answer.refused, answer.text

@@ -300,6 +300,14 @@ def test_a_change_in_points_never_states_a_rate():
     assert not points_for_a_level(analyse("出口对增长贡献了几个百分点？", Tokenizer(), Places.load()), points)
 
 
+def test_a_change_in_points_is_no_growth_of_a_quantity():
+    from assistant.flanks import points_for_a_level
+
+    [points] = find_figures("出口需求对经济增长的拉动作用约为2至4个百分点")
+    assert points_for_a_level(analyse("去年我国出口比前一年增长了多少？", Tokenizer(), Places.load()), points)
+    assert not points_for_a_level(analyse("去年出口增幅比前一年提高了多少？", Tokenizer(), Places.load()), points)
+
+
 def test_from_where_a_change_started_to_how_many_is_where_it_ended(assistant):
     # the question words the change its own way (压到); the page prints where it started and ended
     text = assistant.ask("白河县把县直机关的部门从24个压到了几个？").text

@@ -801,16 +801,21 @@ def _another_kind_of_unit(question: Question, figure: Figure) -> bool:
 
 
 def counts_another_thing(question: Question, figure: Figure | None) -> bool:
-    """"建了多少套" is not answered by "11万人", nor "多少项" by "174名": people and things counted by
-    their own measure word are different things (个, said of anything, may count people: "多少个娃娃"
-    is answered by "41名"). A veto on what is stated, not a rule on candidates: ruling the figure out
+    """"建了多少套" is not answered by "11万人", nor "多少项" by "174名", nor "多少职工" by "55万人次":
+    people, the times they did something, and things counted by their own measure word are
+    different things (个, said of anything, may count people: "多少个娃娃" is answered by "41名"). A veto on what is stated, not a rule on candidates: ruling the figure out
     would only let the next one stand in its place."""
     if figure is None:
         return False
+    if figure.unit == "人次" and _PEOPLE_ASKED.search(question.text):
+        return True  # "有多少职工" counts people; "近55万人次" counts the times they were helped
     asked = UNIT_KINDS.get(counted_unit(question.unit), "")
     printed = UNIT_KINDS.get(counted_unit(figure.unit), "")
     return {asked, printed} == {"count", "people"} \
         and counted_unit(question.unit if asked == "count" else figure.unit) != "个"
+
+
+_PEOPLE_ASKED = re.compile(rf"(?:多少|几)[十百千万亿]*(?:名|个)?(?:{PEOPLE_NOUNS})")
 
 
 _ASKED_COUNT = re.compile(r"多少|几(?![天年月日号时])")

@@ -2,7 +2,8 @@
 range, never a bare 2; "9地市" counts 地市, so asked how many 干部 the 地市 sent it is no answer;
 "52对" and "3‰" carry their units; the items of a bulleted headline ("●…9000亿元●…1000亿元") are
 items of their own; an article that opens on "江苏省淮阴市" gives the city's figures under 全市, not
-the province's; "A和B为X和Y" gives each its own figure as 分别 does; a list that turns (而) to another item gives that item no figure; a change's start answers for the year it prints ("由1980年的53.6%"); and a colloquial preposition (跟, 之间) is not a word the page must print."""
+the province's; 人次 counts the times people were helped, not the people; "千万吨局" names a class,
+no amount; "A和B为X和Y" gives each its own figure as 分别 does; a list that turns (而) to another item gives that item no figure; a change's start answers for the year it prints ("由1980年的53.6%"); and a colloquial preposition (跟, 之间) is not a word the page must print."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ PAGE = """## 出口成为经济增长的助推器
 ## 产品质量国家监督抽查
 
 本次共抽查了电池、室内取暖器、羽绒被等３６类１５２７种产品，抽样合格率７９．４％。其中，消费类产品抽样合格率比上季度提高１２个百分点，如电池、室内取暖器合格率分别为９６．７％和９４．３％，而羽绒被的合格率，则比去年同期增长了四成多。
+
+## 白河帮困
+
+自去年以来白河省动用帮困资金直接救助困难职工近４０万人次；对４１３家国有困难企业发放了近５５万人次工资性贷款。白河煤矿是全国千万吨局中成本最低的。
 
 ## 银行贷款计划
 
@@ -127,3 +132,15 @@ def test_a_list_gives_no_figure_to_the_item_it_turns_to(assistant):
     assert assistant.ask("室内取暖器合格率是多少？").text.startswith("答：94.3%。")
     answer = assistant.ask("羽绒被合格率是多少？")
     assert answer.refused, answer.text
+
+
+def test_person_times_do_not_count_people(assistant):
+    answer = assistant.ask("白河省国有困难企业一共有多少职工？")
+    assert answer.refused, answer.text
+
+
+def test_a_class_named_by_its_size_is_no_amount(assistant):
+    assert find_figures("全国千万吨局中") == [] and find_figures("万元户") == []
+    assert [f.text for f in find_figures("两万人")] == ["两万人"]
+    answer = assistant.ask("白河煤矿原煤产量是多少？")
+    assert "千万吨" not in answer.text.split("\n")[0], answer.text

@@ -803,8 +803,9 @@ def _another_kind_of_unit(question: Question, figure: Figure) -> bool:
 def counts_another_thing(question: Question, figure: Figure | None) -> bool:
     """"建了多少套" is not answered by "11万人", nor "多少项" by "174名", nor "多少职工" by "55万人次":
     people, the times they did something, and things counted by their own measure word are
-    different things (个, said of anything, may count people: "多少个娃娃" is answered by "41名"). A veto on what is stated, not a rule on candidates: ruling the figure out
-    would only let the next one stand in its place."""
+    different things (个, said of anything, may count people: "多少个娃娃" is answered by "41名"). A
+    veto on what is stated, not a rule on candidates: ruling the figure out would only let the next
+    one stand in its place."""
     if figure is None:
         return False
     if figure.unit == "人次" and _PEOPLE_ASKED.search(question.text):
@@ -816,8 +817,6 @@ def counts_another_thing(question: Question, figure: Figure | None) -> bool:
 
 
 _PEOPLE_ASKED = re.compile(rf"(?:多少|几)[十百千万亿]*(?:名|个)?(?:{PEOPLE_NOUNS})")
-
-
 _ASKED_COUNT = re.compile(r"多少|几(?![天年月日号时])")
 
 
@@ -831,8 +830,10 @@ def counts_the_subject(question: Question, candidate: Candidate) -> bool:
     noun = plain[figure.end: figure.end + 2]
     asked = _ASKED_COUNT.search(question.text)
     # "…贫困农村人口有多少？" names what it counts before the question word: only "多少干部" says which
-    return (asked is not None and has_chinese(question.text[asked.end():]) and len(noun) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in noun)
-            and noun in question.text[: asked.start()] and noun not in question.text[asked.end():])
+    if asked is None or len(noun) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", noun):
+        return False
+    before, after = question.text[: asked.start()], question.text[asked.end():]
+    return has_chinese(after) and noun in before and noun not in after
 
 
 def named_after_the_list(question: Question, candidate: Candidate) -> bool:

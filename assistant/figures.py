@@ -157,8 +157,8 @@ def _figure_from_match(text: str, m: re.Match, bare_numerals: bool) -> Figure | 
             return None
         if unit == "点":  # an index is printed in digits ("97.47点"); "三点意见" counts remarks
             return None
-        if not bare_numerals and all(ch in "百千万亿" for ch in num + mag):
-            return None  # "全国千万吨局", "万元户", "百万富翁": a class named by its size, no amount
+        if not bare_numerals and not m.group("pre") and all(ch in "百千万亿" for ch in num + mag):
+            return None  # "全国千万吨局", "万元户": a class named by its size, no amount ("近千家" is one)
     elif text[m.start("num") - 1: m.start("num")] == "第":
         return None
     value = chinese_to_number(num.replace(",", "") + mag)

@@ -141,6 +141,6 @@ def test_person_times_do_not_count_people(assistant):
 
 def test_a_class_named_by_its_size_is_no_amount(assistant):
     assert find_figures("全国千万吨局中") == [] and find_figures("万元户") == []
-    assert [f.text for f in find_figures("两万人")] == ["两万人"]
+    assert [f.text for f in find_figures("两万人")] == ["两万人"] and [f.text for f in find_figures("近千人")] == ["近千人"]
     answer = assistant.ask("白河煤矿原煤产量是多少？")
     assert "千万吨" not in answer.text.split("\n")[0], answer.text

@@ -50,6 +50,7 @@ from .flanks import (
     points_for_a_level,
     rate_for_an_amount,
     read_flanks,
+    respectively_before,
     restates_question,
     the_other_end,
     the_whole_for_a_part,
@@ -830,7 +831,7 @@ def counts_the_subject(question: Question, candidate: Candidate) -> bool:
     noun = plain[figure.end: figure.end + 2]
     asked = _ASKED_COUNT.search(question.text)
     # "…贫困农村人口有多少？" names what it counts before the question word: only "多少干部" says which
-    if asked is None or len(noun) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", noun):
+    if asked is None or not re.fullmatch(r"[\u4e00-\u9fff]{2}", noun):
         return False
     before, after = question.text[: asked.start()], question.text[asked.end():]
     return has_chinese(after) and noun in before and noun not in after
@@ -844,8 +845,8 @@ def named_after_the_list(question: Question, candidate: Candidate) -> bool:
     plain, _, figure = candidate.in_print()
     if figure is None:
         return False
-    at = plain.rfind("分别", 0, figure.start)
-    if at < 0 or re.search(r"[，,；;。]", plain[at: figure.start]):
+    at = respectively_before(plain, figure)
+    if at < 0:
         return False
     begin = max((m.end() for m in re.finditer(r"[，,；;。：:]", plain[:at])), default=0)
     stop = re.search(r"[，,；;。]", plain[figure.end:])

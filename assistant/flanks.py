@@ -350,12 +350,19 @@ def _paired_fit(question: Question, sentence: str, figure: Figure, figures: list
     return None
 
 
+def respectively_before(sentence: str, figure: Figure) -> int:
+    """Where the 分别 stands whose list the figure is in ("A和B分别增长4%和5%"), or -1: none before it in
+    its clause."""
+    at = sentence.rfind("分别", 0, figure.start)
+    return -1 if at < 0 or re.search(r"[，,；;。]", sentence[at: figure.start]) else at
+
+
 def one_of_a_pair_asked(question: Question, sentence: str, figure: Figure) -> bool:
     """"关税和进口环节税比上年增长了百分之几" is not answered by "征收关税354.1亿元，进口环节税585.9亿元，
     分别比上年同期增长4%和14.6%": the question joins two items the sentence gives one figure each after
     分别, so it asks of both together, which neither figure is."""
-    at = sentence.rfind("分别", 0, figure.start)
-    if at < 0 or re.search(r"[，,；;。]", sentence[at: figure.start]):  # "…分别组织…，拿出500多个岗位": their sum
+    at = respectively_before(sentence, figure)
+    if at < 0:  # "…分别组织…，拿出500多个岗位": their sum
         return False
     listed = sentence[:at]
     words = question.focus
